@@ -1,0 +1,192 @@
+//! Parsing `#[validate(...)]` and turning each constraint into a call to
+//! `eventbind_runtime::check`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::meta::ParseNestedMeta;
+use syn::punctuated::Punctuated;
+use syn::{Expr, LitInt, LitStr, Token};
+
+/// The constraints on one value, as written in the attribute.
+#[derive(Default)]
+pub struct Constraints {
+    min_length: Option<LitInt>,
+    max_length: Option<LitInt>,
+    pattern: Option<LitStr>,
+    format: Option<(LitStr, TokenStream)>,
+    minimum: Option<Expr>,
+    maximum: Option<Expr>,
+    exclusive_minimum: Option<Expr>,
+    exclusive_maximum: Option<Expr>,
+    multiple_of: Option<Expr>,
+    min_items: Option<LitInt>,
+    max_items: Option<LitInt>,
+    unique_items: bool,
+    min_properties: Option<LitInt>,
+    max_properties: Option<LitInt>,
+    enum_values: Option<Vec<LitStr>>,
+    json_enum: Option<LitStr>,
+    schema: Option<LitStr>,
+    items: Option<Box<Constraints>>,
+    values: Option<Box<Constraints>>,
+    /// Do not call `Validate` on the value (its type does not implement it).
+    pub skip: bool,
+}
+
+fn set<T>(slot: &mut Option<T>, value: T, meta: &ParseNestedMeta) -> syn::Result<()> {
+    if slot.is_some() {
+        return Err(meta.error("constraint given twice"));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+impl Constraints {
+    /// Reads one `key = value` (or `key(...)`) of a `#[validate(...)]` list.
+    pub fn parse_meta(&mut self, meta: ParseNestedMeta) -> syn::Result<()> {
+        let Some(ident) = meta.path.get_ident().map(|i| i.to_string()) else {
+            return Err(meta.error("expected a constraint name"));
+        };
+        match ident.as_str() {
+            "min_length" => set(&mut self.min_length, meta.value()?.parse()?, &meta),
+            "max_length" => set(&mut self.max_length, meta.value()?.parse()?, &meta),
+            "min_items" => set(&mut self.min_items, meta.value()?.parse()?, &meta),
+            "max_items" => set(&mut self.max_items, meta.value()?.parse()?, &meta),
+            "min_properties" => set(&mut self.min_properties, meta.value()?.parse()?, &meta),
+            "max_properties" => set(&mut self.max_properties, meta.value()?.parse()?, &meta),
+            "minimum" => set(&mut self.minimum, meta.value()?.parse()?, &meta),
+            "maximum" => set(&mut self.maximum, meta.value()?.parse()?, &meta),
+            "exclusive_minimum" => set(&mut self.exclusive_minimum, meta.value()?.parse()?, &meta),
+            "exclusive_maximum" => set(&mut self.exclusive_maximum, meta.value()?.parse()?, &meta),
+            "multiple_of" => set(&mut self.multiple_of, meta.value()?.parse()?, &meta),
+            "pattern" => {
+                let lit: LitStr = meta.value()?.parse()?;
+                set(&mut self.pattern, lit, &meta)
+            }
+            "format" => {
+                let lit: LitStr = meta.value()?.parse()?;
+                let variant = format_variant(&lit)?;
+                set(&mut self.format, (lit, variant), &meta)
+            }
+            "json_enum" => set(&mut self.json_enum, meta.value()?.parse()?, &meta),
+            "schema" => set(&mut self.schema, meta.value()?.parse()?, &meta),
+            "unique_items" => {
+                self.unique_items = true;
+                Ok(())
+            }
+            "skip" => {
+                self.skip = true;
+                Ok(())
+            }
+            "enum_values" => {
+                let content;
+                syn::parenthesized!(content in meta.input);
+                let list = Punctuated::<LitStr, Token![,]>::parse_terminated(&content)?;
+                set(&mut self.enum_values, list.into_iter().collect(), &meta)
+            }
+            "items" | "values" => {
+                let mut inner = Constraints::default();
+                meta.parse_nested_meta(|m| inner.parse_meta(m))?;
+                let slot = if ident == "items" { &mut self.items } else { &mut self.values };
+                set(slot, Box::new(inner), &meta)
+            }
+            other => Err(meta.error(format!("unknown constraint `{other}`"))),
+        }
+    }
+
+    /// Statements checking the value `value` (an expression of type `&T`)
+    /// located at `at` (an expression of type `&Path`), pushing into `__errors`.
+    pub fn checks(&self, value: &TokenStream, at: &TokenStream) -> TokenStream {
+        let check = quote!(::eventbind_runtime::check);
+        let as_str = quote!(::core::convert::AsRef::<str>::as_ref(#value));
+        let mut out = Vec::new();
+        if let Some(n) = &self.min_length {
+            out.push(quote!(#check::min_length(#as_str, #n, #at, __errors);));
+        }
+        if let Some(n) = &self.max_length {
+            out.push(quote!(#check::max_length(#as_str, #n, #at, __errors);));
+        }
+        if let Some(lit) = &self.pattern {
+            out.push(quote!({
+                static __PATTERN: #check::Pattern = #check::Pattern::new(#lit);
+                #check::pattern(#as_str, &__PATTERN, #at, __errors);
+            }));
+        }
+        if let Some((_, variant)) = &self.format {
+            out.push(quote!(#check::format(#as_str, ::eventbind_runtime::format::Format::#variant, #at, __errors);));
+        }
+        if let Some(values) = &self.enum_values {
+            out.push(quote!(#check::string_in(#as_str, &[#(#values),*], #at, __errors);));
+        }
+        for (bound, function) in [
+            (&self.minimum, quote!(minimum)),
+            (&self.maximum, quote!(maximum)),
+            (&self.exclusive_minimum, quote!(exclusive_minimum)),
+            (&self.exclusive_maximum, quote!(exclusive_maximum)),
+            (&self.multiple_of, quote!(multiple_of)),
+        ] {
+            if let Some(bound) = bound {
+                out.push(quote!(#check::#function(*#value, (#bound) as f64, #at, __errors);));
+            }
+        }
+        if let Some(n) = &self.min_items {
+            out.push(quote!(#check::min_items(#value.len(), #n, #at, __errors);));
+        }
+        if let Some(n) = &self.max_items {
+            out.push(quote!(#check::max_items(#value.len(), #n, #at, __errors);));
+        }
+        if self.unique_items {
+            out.push(quote!(#check::unique_items(&#value[..], #at, __errors);));
+        }
+        if let Some(n) = &self.min_properties {
+            out.push(quote!(#check::min_properties(#value.len(), #n, #at, __errors);));
+        }
+        if let Some(n) = &self.max_properties {
+            out.push(quote!(#check::max_properties(#value.len(), #n, #at, __errors);));
+        }
+        if let Some(lit) = &self.json_enum {
+            out.push(quote!(#check::json_in(#value, #lit, #at, __errors);));
+        }
+        if let Some(lit) = &self.schema {
+            out.push(quote!({
+                static __SCHEMA: #check::SchemaCheck = #check::SchemaCheck::new(#lit);
+                #check::schema(#value, &__SCHEMA, #at, __errors);
+            }));
+        }
+        if let Some(items) = &self.items {
+            let inner = items.checks(&quote!(__item), &quote!(&__at));
+            out.push(quote!(for (__index, __item) in #value.iter().enumerate() {
+                let __at = #at.index(__index);
+                #inner
+            }));
+        }
+        if let Some(values) = &self.values {
+            let inner = values.checks(&quote!(__item), &quote!(&__at));
+            out.push(quote!(for (__key, __item) in #value.iter() {
+                let __at = #at.key(__key);
+                #inner
+            }));
+        }
+        quote!(#(#out)*)
+    }
+
+}
+
+/// The `Format` variant for a format name, checked when the derive expands.
+fn format_variant(lit: &LitStr) -> syn::Result<TokenStream> {
+    Ok(match lit.value().as_str() {
+        "date-time" => quote!(DateTime),
+        "date" => quote!(Date),
+        "time" => quote!(Time),
+        "email" => quote!(Email),
+        "hostname" => quote!(Hostname),
+        "ipv4" => quote!(Ipv4),
+        "ipv6" => quote!(Ipv6),
+        "uri" => quote!(Uri),
+        "uri-reference" => quote!(UriReference),
+        "uuid" => quote!(Uuid),
+        "json-pointer" => quote!(JsonPointer),
+        "regex" => quote!(Regex),
+        other => return Err(syn::Error::new(lit.span(), format!("unsupported format `{other}`"))),
+    })
+}

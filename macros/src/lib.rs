@@ -1,0 +1,44 @@
+//! Derives for eventbind bindings. The traits they implement, and the checks
+//! the derived code calls, live in `eventbind-runtime`.
+//!
+//! `#[derive(Validate)]` reads `#[validate(...)]` on fields (and on the
+//! container) and `#[serde(rename)]`/`#[serde(flatten)]` to name locations:
+//!
+//! ```text
+//! min_length = N, max_length = N, pattern = "re", format = "uuid",
+//! minimum = X, maximum = X, exclusive_minimum = X, exclusive_maximum = X, multiple_of = X,
+//! min_items = N, max_items = N, unique_items, min_properties = N, max_properties = N,
+//! enum_values("a", "b"), json_enum = "[1, 2]", schema = "{...}",
+//! items(...), values(...)      // the same constraints, on array items / map values
+//! ```
+//!
+//! Constraints apply to the value inside `Option<..>` (and `Option<Option<..>>`)
+//! when it is present.
+//!
+//! `#[derive(Route)]` on an enum with one newtype variant per message:
+//! `#[route(field = "/topic")]`, `#[route(presence)]` or `#[route(name)]` on the
+//! enum; `#[route(message = "Name", key = "k", key = "alias")]` on each variant
+//! and `#[route(unknown)]` on the variant holding `UnknownEvent`.
+
+mod constraints;
+mod route;
+mod validate;
+
+use proc_macro::TokenStream;
+use syn::{parse_macro_input, DeriveInput};
+
+#[proc_macro_derive(Validate, attributes(validate))]
+pub fn derive_validate(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    validate::expand(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+#[proc_macro_derive(Route, attributes(route))]
+pub fn derive_route(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    route::expand(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}

@@ -1,0 +1,340 @@
+//! Constraint checks called by `#[derive(Validate)]` code. Each records a
+//! fault at the given location instead of returning early, so one pass
+//! reports every problem in a payload.
+
+use crate::format::Format;
+use crate::path::Path;
+use crate::validate::Errors;
+use serde::Serialize;
+use std::sync::OnceLock;
+
+/// Number of Unicode code points, which is what JSON Schema lengths count.
+fn char_len(value: &str) -> usize {
+    value.chars().count()
+}
+
+pub fn min_length(value: &str, min: usize, at: &Path<'_>, errors: &mut Errors) {
+    // Byte length bounds code points from above, so most strings skip counting.
+    if value.len() < min || char_len(value) < min {
+        errors.push(at, format!("must be at least {min} characters long"));
+    }
+}
+
+pub fn max_length(value: &str, max: usize, at: &Path<'_>, errors: &mut Errors) {
+    if value.len() > max && char_len(value) > max {
+        errors.push(at, format!("must be at most {max} characters long"));
+    }
+}
+
+/// A `pattern` keyword, compiled once with ECMA-262 semantics (as JSON Schema
+/// specifies) the first time it is used.
+pub struct Pattern {
+    source: &'static str,
+    compiled: OnceLock<Result<regress::Regex, String>>,
+}
+
+impl Pattern {
+    pub const fn new(source: &'static str) -> Self {
+        Pattern {
+            source,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    pub fn source(&self) -> &'static str {
+        self.source
+    }
+
+    /// Whether `value` contains a match (patterns are not anchored).
+    pub fn is_match(&self, value: &str) -> Result<bool, &str> {
+        let compiled = self.compiled.get_or_init(|| {
+            regress::Regex::with_flags(self.source, "u").map_err(|e| e.to_string())
+        });
+        match compiled {
+            Ok(re) => Ok(re.find(value).is_some()),
+            Err(e) => Err(e.as_str()),
+        }
+    }
+}
+
+pub fn pattern(value: &str, pattern: &Pattern, at: &Path<'_>, errors: &mut Errors) {
+    match pattern.is_match(value) {
+        Ok(true) => {}
+        Ok(false) => errors.push(at, format!("must match the pattern {:?}", pattern.source())),
+        Err(e) => errors.push(at, format!("pattern {:?} does not compile: {e}", pattern.source())),
+    }
+}
+
+pub fn format(value: &str, format: Format, at: &Path<'_>, errors: &mut Errors) {
+    if !format.is_valid(value) {
+        errors.push(at, format!("must be a valid {}", format.name()));
+    }
+}
+
+/// A JSON number, compared exactly where both sides are integers.
+pub trait Numeric: Copy {
+    fn as_f64(self) -> f64;
+    fn as_i64(self) -> Option<i64>;
+}
+
+macro_rules! numeric_int {
+    ($($t:ty),*) => {$(
+        impl Numeric for $t {
+            #[inline]
+            fn as_f64(self) -> f64 { self as f64 }
+            #[inline]
+            fn as_i64(self) -> Option<i64> { i64::try_from(self).ok() }
+        }
+    )*};
+}
+numeric_int!(i8, i16, i32, i64, u8, u16, u32, u64);
+
+impl Numeric for f64 {
+    #[inline]
+    fn as_f64(self) -> f64 {
+        self
+    }
+    #[inline]
+    fn as_i64(self) -> Option<i64> {
+        None
+    }
+}
+
+impl Numeric for f32 {
+    #[inline]
+    fn as_f64(self) -> f64 {
+        self as f64
+    }
+    #[inline]
+    fn as_i64(self) -> Option<i64> {
+        None
+    }
+}
+
+/// Orders `value` against `bound`: exact for integers, by `f64` otherwise.
+fn compare<N: Numeric>(value: N, bound: f64) -> Option<std::cmp::Ordering> {
+    if let Some(int) = value.as_i64() {
+        if bound.fract() == 0.0 && bound.abs() < 9.2e18 {
+            return Some(int.cmp(&(bound as i64)));
+        }
+    }
+    value.as_f64().partial_cmp(&bound)
+}
+
+pub fn minimum<N: Numeric>(value: N, min: f64, at: &Path<'_>, errors: &mut Errors) {
+    if compare(value, min) == Some(std::cmp::Ordering::Less) {
+        errors.push(at, format!("must be at least {min}"));
+    }
+}
+
+pub fn maximum<N: Numeric>(value: N, max: f64, at: &Path<'_>, errors: &mut Errors) {
+    if compare(value, max) == Some(std::cmp::Ordering::Greater) {
+        errors.push(at, format!("must be at most {max}"));
+    }
+}
+
+pub fn exclusive_minimum<N: Numeric>(value: N, min: f64, at: &Path<'_>, errors: &mut Errors) {
+    if compare(value, min) != Some(std::cmp::Ordering::Greater) {
+        errors.push(at, format!("must be greater than {min}"));
+    }
+}
+
+pub fn exclusive_maximum<N: Numeric>(value: N, max: f64, at: &Path<'_>, errors: &mut Errors) {
+    if compare(value, max) != Some(std::cmp::Ordering::Less) {
+        errors.push(at, format!("must be less than {max}"));
+    }
+}
+
+pub fn multiple_of<N: Numeric>(value: N, divisor: f64, at: &Path<'_>, errors: &mut Errors) {
+    let ok = match (value.as_i64(), divisor.fract() == 0.0 && divisor.abs() < 9.2e18) {
+        (Some(int), true) => int % (divisor as i64) == 0,
+        _ => {
+            let quotient = value.as_f64() / divisor;
+            quotient.is_finite() && (quotient - quotient.round()).abs() <= 1e-9 * quotient.abs().max(1.0)
+        }
+    };
+    if !ok {
+        errors.push(at, format!("must be a multiple of {divisor}"));
+    }
+}
+
+pub fn min_items(len: usize, min: usize, at: &Path<'_>, errors: &mut Errors) {
+    if len < min {
+        errors.push(at, format!("must have at least {min} items, has {len}"));
+    }
+}
+
+pub fn max_items(len: usize, max: usize, at: &Path<'_>, errors: &mut Errors) {
+    if len > max {
+        errors.push(at, format!("must have at most {max} items, has {len}"));
+    }
+}
+
+pub fn min_properties(len: usize, min: usize, at: &Path<'_>, errors: &mut Errors) {
+    if len < min {
+        errors.push(at, format!("must have at least {min} properties, has {len}"));
+    }
+}
+
+pub fn max_properties(len: usize, max: usize, at: &Path<'_>, errors: &mut Errors) {
+    if len > max {
+        errors.push(at, format!("must have at most {max} properties, has {len}"));
+    }
+}
+
+/// `uniqueItems`, with JSON equality (so `1` and `1.0` are the same item).
+pub fn unique_items<T: Serialize>(items: &[T], at: &Path<'_>, errors: &mut Errors) {
+    let values: Vec<serde_json::Value> = items
+        .iter()
+        .filter_map(|item| serde_json::to_value(item).ok())
+        .collect();
+    for (i, a) in values.iter().enumerate() {
+        if let Some(j) = values[..i].iter().position(|b| json_equal(a, b)) {
+            errors.push(at, format!("items {j} and {i} are equal; items must be unique"));
+            return;
+        }
+    }
+}
+
+/// `const` / `enum` on a string.
+pub fn string_in(value: &str, allowed: &[&str], at: &Path<'_>, errors: &mut Errors) {
+    if !allowed.contains(&value) {
+        let list = allowed
+            .iter()
+            .map(|v| format!("{v:?}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if allowed.len() == 1 {
+            errors.push(at, format!("must be {list}, found {value:?}"));
+        } else {
+            errors.push(at, format!("must be one of {list}, found {value:?}"));
+        }
+    }
+}
+
+/// `const` / `enum` on any value, compared as JSON; `allowed` is a JSON array literal.
+pub fn json_in<T: Serialize + ?Sized>(value: &T, allowed: &str, at: &Path<'_>, errors: &mut Errors) {
+    let allowed: Vec<serde_json::Value> = match serde_json::from_str(allowed) {
+        Ok(list) => list,
+        Err(e) => {
+            errors.push(at, format!("enum literal does not parse: {e}"));
+            return;
+        }
+    };
+    let Ok(value) = serde_json::to_value(value) else {
+        errors.push(at, "value cannot be represented as JSON");
+        return;
+    };
+    if !allowed.iter().any(|a| json_equal(a, &value)) {
+        errors.push(at, format!("must be one of {}", serde_json::Value::Array(allowed)));
+    }
+}
+
+/// JSON Schema equality: numbers by value, objects regardless of key order.
+pub fn json_equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value::*;
+    match (a, b) {
+        (Number(x), Number(y)) => match (x.as_i64(), y.as_i64()) {
+            (Some(x), Some(y)) => x == y,
+            _ => x.as_f64() == y.as_f64(),
+        },
+        (Array(x), Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_equal(a, b)),
+        (Object(x), Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+/// Validation by an embedded JSON Schema, for keywords with no faithful Rust
+/// form (e.g. `anyOf` over string constraints). Compiled once on first use.
+#[cfg(feature = "fallback")]
+pub struct SchemaCheck {
+    source: &'static str,
+    compiled: OnceLock<Result<jsonschema::Validator, String>>,
+}
+
+#[cfg(feature = "fallback")]
+impl SchemaCheck {
+    pub const fn new(source: &'static str) -> Self {
+        SchemaCheck {
+            source,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    fn validator(&self) -> Result<&jsonschema::Validator, &str> {
+        self.compiled
+            .get_or_init(|| {
+                let schema: serde_json::Value = serde_json::from_str(self.source).map_err(|e| e.to_string())?;
+                jsonschema::draft7::new(&schema).map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(|e| e.as_str())
+    }
+}
+
+#[cfg(feature = "fallback")]
+pub fn schema<T: Serialize + ?Sized>(value: &T, check: &SchemaCheck, at: &Path<'_>, errors: &mut Errors) {
+    let validator = match check.validator() {
+        Ok(v) => v,
+        Err(e) => {
+            errors.push(at, format!("embedded schema does not compile: {e}"));
+            return;
+        }
+    };
+    let Ok(instance) = serde_json::to_value(value) else {
+        errors.push(at, "value cannot be represented as JSON");
+        return;
+    };
+    for error in validator.iter_errors(&instance) {
+        let inner = error.instance_path().to_string();
+        let base = at.to_pointer();
+        errors.push_pointer(format!("{base}{inner}"), error.to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(f: impl FnOnce(&Path<'_>, &mut Errors)) -> Vec<String> {
+        let mut errors = Errors::new();
+        f(&Path::Root, &mut errors);
+        errors.into_vec().into_iter().map(|e| e.message).collect()
+    }
+
+    #[test]
+    fn lengths_count_code_points() {
+        assert!(run(|at, e| min_length("éé", 2, at, e)).is_empty());
+        assert_eq!(run(|at, e| max_length("ééé", 2, at, e)).len(), 1);
+        assert_eq!(run(|at, e| min_length("ab", 3, at, e)).len(), 1);
+    }
+
+    #[test]
+    fn integer_bounds_are_exact() {
+        assert!(run(|at, e| maximum(i64::MAX, 9.223372036854776e18, at, e)).is_empty());
+        assert_eq!(run(|at, e| maximum(101i64, 100.0, at, e)).len(), 1);
+        assert_eq!(run(|at, e| exclusive_minimum(1i64, 1.0, at, e)).len(), 1);
+    }
+
+    #[test]
+    fn multiple_of_decimal_divisor() {
+        assert!(run(|at, e| multiple_of(0.07f64, 0.01, at, e)).is_empty());
+        assert_eq!(run(|at, e| multiple_of(0.075f64, 0.01, at, e)).len(), 1);
+        assert_eq!(run(|at, e| multiple_of(7i64, 2.0, at, e)).len(), 1);
+    }
+
+    #[test]
+    fn unique_items_uses_json_equality() {
+        let items = vec![serde_json::json!(1), serde_json::json!(1.0)];
+        assert_eq!(run(|at, e| unique_items(&items, at, e)).len(), 1);
+    }
+
+    #[test]
+    fn ecma_pattern() {
+        static P: Pattern = Pattern::new("^\\p{L}+$");
+        assert!(run(|at, e| pattern("héllo", &P, at, e)).is_empty());
+        assert_eq!(run(|at, e| pattern("a1", &P, at, e)).len(), 1);
+    }
+}

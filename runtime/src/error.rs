@@ -1,0 +1,134 @@
+//! The errors every parse returns: which kind of failure, where (a JSON
+//! Pointer), and a message a person can act on.
+
+use serde::Serialize;
+use std::fmt;
+
+/// What went wrong with a delivery, so callers can answer it differently
+/// (a malformed body is never retried; an unknown event is kept).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The bytes are not one well-formed JSON document.
+    MalformedJson,
+    /// No message of the spec could be chosen for the payload: its routing
+    /// key is missing, or it names more than one message.
+    UnknownEvent,
+    /// The payload was routed to a message but does not satisfy its schema.
+    InvalidPayload,
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ErrorKind::MalformedJson => "malformed JSON",
+            ErrorKind::UnknownEvent => "unknown event",
+            ErrorKind::InvalidPayload => "invalid payload",
+        })
+    }
+}
+
+/// One fault at one place in the document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PointerError {
+    /// JSON Pointer (RFC 6901) of the offending value; `""` is the whole document.
+    pub pointer: String,
+    /// What is wrong there.
+    pub message: String,
+}
+
+impl PointerError {
+    pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        PointerError {
+            pointer: pointer.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for PointerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.pointer.is_empty() {
+            write!(f, "(document): {}", self.message)
+        } else {
+            write!(f, "{}: {}", self.pointer, self.message)
+        }
+    }
+}
+
+/// A delivery that could not be turned into a typed, valid event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ParseError {
+    kind: ErrorKind,
+    message: Option<&'static str>,
+    key: Option<String>,
+    errors: Vec<PointerError>,
+}
+
+impl ParseError {
+    pub fn new(kind: ErrorKind, errors: Vec<PointerError>) -> Self {
+        ParseError {
+            kind,
+            message: None,
+            key: None,
+            errors,
+        }
+    }
+
+    /// A single fault.
+    pub fn single(kind: ErrorKind, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(kind, vec![PointerError::new(pointer, message)])
+    }
+
+    /// Records which spec message the payload was routed to.
+    pub fn with_message(mut self, message: &'static str) -> Self {
+        self.message = Some(message);
+        self
+    }
+
+    /// Records the routing key seen in the payload (or given from outside).
+    pub fn with_key(mut self, key: Option<String>) -> Self {
+        self.key = key;
+        self
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The spec message the payload was routed to, if routing got that far.
+    pub fn message(&self) -> Option<&'static str> {
+        self.message
+    }
+
+    /// The routing key seen, e.g. a Commenda topic.
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_deref()
+    }
+
+    /// Every fault found, each with its JSON Pointer. Never empty.
+    pub fn errors(&self) -> &[PointerError] {
+        &self.errors
+    }
+
+    /// The pointer of the first fault.
+    pub fn pointer(&self) -> &str {
+        self.errors.first().map(|e| e.pointer.as_str()).unwrap_or("")
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.kind)?;
+        if let Some(message) = self.message {
+            write!(f, " ({message})")?;
+        }
+        for (i, error) in self.errors.iter().enumerate() {
+            f.write_str(if i == 0 { ": " } else { "; " })?;
+            write!(f, "{error}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ParseError {}

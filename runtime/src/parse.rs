@@ -1,0 +1,82 @@
+//! Bytes to a typed, validated value. Validation is part of parsing: a value
+//! that comes back `Ok` satisfies its schema.
+
+use crate::error::{ErrorKind, ParseError, PointerError};
+use crate::path::pointer_from_tokens;
+use crate::validate::Validate;
+use serde::de::DeserializeOwned;
+
+/// Parses and validates one JSON document as `T`.
+///
+/// The fast path is a plain `serde_json::from_slice`; only when it fails is
+/// the document parsed again with path tracking, to report the JSON Pointer
+/// of the fault. Valid payloads pay nothing for error reporting.
+pub fn from_slice<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, ParseError> {
+    let value = match serde_json::from_slice::<T>(bytes) {
+        Ok(value) => value,
+        Err(error) => return Err(locate_error::<T>(bytes, error)),
+    };
+    validated(value)
+}
+
+/// Like [`from_slice`], from an already parsed JSON value.
+pub fn from_value<T: DeserializeOwned + Validate>(value: &serde_json::Value) -> Result<T, ParseError> {
+    let typed = match serde_path_to_error::deserialize::<_, T>(value) {
+        Ok(typed) => typed,
+        Err(error) => {
+            let pointer = path_to_pointer(error.path());
+            let message = strip_position(&error.inner().to_string());
+            return Err(ParseError::single(ErrorKind::InvalidPayload, pointer, message));
+        }
+    };
+    validated(typed)
+}
+
+fn validated<T: Validate>(value: T) -> Result<T, ParseError> {
+    match value.validate() {
+        Ok(()) => Ok(value),
+        Err(errors) => Err(ParseError::new(ErrorKind::InvalidPayload, errors)),
+    }
+}
+
+/// Turns a serde error into a located [`ParseError`]: syntax faults are
+/// malformed JSON, data faults are an invalid payload at a pointer.
+pub fn locate_error<T: DeserializeOwned>(bytes: &[u8], error: serde_json::Error) -> ParseError {
+    use serde_json::error::Category;
+    match error.classify() {
+        Category::Syntax | Category::Eof | Category::Io => ParseError::single(
+            ErrorKind::MalformedJson,
+            "",
+            format!("line {} column {}: {}", error.line(), error.column(), strip_position(&error.to_string())),
+        ),
+        Category::Data => {
+            let mut de = serde_json::Deserializer::from_slice(bytes);
+            let located = serde_path_to_error::deserialize::<_, T>(&mut de);
+            let (pointer, message) = match located {
+                Err(e) => (path_to_pointer(e.path()), strip_position(&e.inner().to_string())),
+                // Unreachable in practice: the same bytes failed a moment ago.
+                Ok(_) => (String::new(), strip_position(&error.to_string())),
+            };
+            ParseError::new(ErrorKind::InvalidPayload, vec![PointerError::new(pointer, message)])
+        }
+    }
+}
+
+/// Converts serde_path_to_error's path into a JSON Pointer.
+pub fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let tokens = path.iter().filter_map(|segment| match segment {
+        Segment::Seq { index } => Some(index.to_string()),
+        Segment::Map { key } => Some(key.clone()),
+        Segment::Enum { .. } | Segment::Unknown => None,
+    });
+    pointer_from_tokens(tokens)
+}
+
+/// serde_json appends " at line L column C"; the pointer says where instead.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(index) => message[..index].to_string(),
+        None => message.to_string(),
+    }
+}

@@ -1,0 +1,232 @@
+//! Choosing the message a delivery is, and keeping typed, unknown and invalid
+//! deliveries apart.
+
+use crate::error::{ErrorKind, ParseError};
+use crate::parse::locate_error;
+use crate::unknown::UnknownEvent;
+use bytes::Bytes;
+use std::borrow::Cow;
+
+/// How an event enum tells its messages apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Routing {
+    /// A string at this JSON Pointer names the message (Commenda's `/topic`).
+    Field(&'static str),
+    /// Which top-level member is present names the message (CertCapture's
+    /// `certificate` / `customer`).
+    Presence,
+    /// The name comes from outside the body: the subscription (Avaza's one URL
+    /// per event) or the delivery (Vertex).
+    Name,
+}
+
+/// One message an event enum can hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MessageInfo {
+    /// The message name in the spec.
+    pub name: &'static str,
+    /// The routing values that select it (aliases where the vendor's docs
+    /// disagree). Several messages may share a value; the payload then decides.
+    pub keys: &'static [&'static str],
+}
+
+/// An event enum: one variant per spec message and an `Unknown` variant.
+/// Derived with `#[derive(Route)]`.
+pub trait Route: Sized {
+    const ROUTING: Routing;
+    const MESSAGES: &'static [MessageInfo];
+
+    /// Parses and validates `bytes` as message `MESSAGES[index]`.
+    fn parse_message(index: usize, bytes: &[u8]) -> Result<Self, ParseError>;
+
+    /// Wraps an event the spec does not know.
+    fn from_unknown(event: UnknownEvent) -> Self;
+
+    /// The unknown event, if this is one; otherwise `self` back.
+    fn into_unknown(self) -> Result<UnknownEvent, Self>;
+
+    /// The spec message this event is, `None` for an unknown event.
+    fn message_name(&self) -> Option<&'static str>;
+
+    /// Routes and parses a delivery; `name` is the event name given from
+    /// outside the body, required for [`Routing::Name`].
+    fn route(name: Option<&str>, bytes: &[u8]) -> Result<Self, ParseError> {
+        route(name, bytes)
+    }
+}
+
+/// The routing key seen in (or given with) a delivery.
+pub fn routing_key<'a>(
+    routing: Routing,
+    messages: &[MessageInfo],
+    name: Option<&'a str>,
+    bytes: &'a [u8],
+) -> Result<Cow<'a, str>, ParseError> {
+    match routing {
+        Routing::Field(pointer) => match crate::peek::string_at(bytes, pointer) {
+            Ok(Some(key)) => Ok(key),
+            Ok(None) => Err(ParseError::single(
+                ErrorKind::UnknownEvent,
+                pointer,
+                format!("no string at {pointer} names the event"),
+            )),
+            Err(error) => Err(locate_error::<serde::de::IgnoredAny>(bytes, error)),
+        },
+        Routing::Presence => {
+            let keys: Vec<&str> = messages.iter().flat_map(|m| m.keys.iter().copied()).collect();
+            let found = crate::peek::present_keys(bytes, &keys)
+                .map_err(|error| locate_error::<serde::de::IgnoredAny>(bytes, error))?;
+            let present: Vec<&str> = keys
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i < 64 && found & (1 << i) != 0)
+                .map(|(_, k)| *k)
+                .collect();
+            match present.as_slice() {
+                [one] => Ok(Cow::Borrowed(*one)),
+                [] => Err(ParseError::single(
+                    ErrorKind::UnknownEvent,
+                    "",
+                    format!("none of {} is present", quoted_list(&keys)),
+                )),
+                many => Err(ParseError::single(
+                    ErrorKind::InvalidPayload,
+                    format!("/{}", many[1]),
+                    format!("{} are all present; exactly one may be", quoted_list(many)),
+                )),
+            }
+        }
+        Routing::Name => name.map(Cow::Borrowed).ok_or_else(|| {
+            ParseError::single(
+                ErrorKind::UnknownEvent,
+                "",
+                "this event is named from outside the body; pass the event name",
+            )
+        }),
+    }
+}
+
+fn quoted_list(keys: &[&str]) -> String {
+    keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// Indices of the messages that `key` selects.
+pub fn candidates<'m>(messages: &'m [MessageInfo], key: &'m str) -> impl Iterator<Item = usize> + 'm {
+    messages
+        .iter()
+        .enumerate()
+        .filter(move |(_, m)| m.keys.contains(&key))
+        .map(|(i, _)| i)
+}
+
+/// Routes `bytes` to one of `R`'s messages and parses it.
+///
+/// A key that names no message gives the `Unknown` variant, holding the raw
+/// JSON. A key shared by several messages is settled by the payload: exactly
+/// one of them must accept it.
+pub fn route<R: Route>(name: Option<&str>, bytes: &[u8]) -> Result<R, ParseError> {
+    let key = routing_key(R::ROUTING, R::MESSAGES, name, bytes)?;
+    let owned_key = || Some(key.clone().into_owned());
+    let mut chosen = candidates(R::MESSAGES, &key);
+    let Some(first) = chosen.next() else {
+        return match UnknownEvent::from_slice(owned_key(), bytes) {
+            Ok(unknown) => Ok(R::from_unknown(unknown)),
+            Err(error) => Err(locate_error::<serde::de::IgnoredAny>(bytes, error).with_key(owned_key())),
+        };
+    };
+    let first_result = R::parse_message(first, bytes)
+        .map_err(|e| e.with_message(R::MESSAGES[first].name).with_key(owned_key()));
+    let rest: Vec<usize> = chosen.collect();
+    if rest.is_empty() {
+        return first_result;
+    }
+    // The key is shared: every candidate is tried, and exactly one must accept.
+    let mut accepted = Vec::new();
+    let mut first_error = None;
+    match first_result {
+        Ok(event) => accepted.push((first, event)),
+        Err(e) => first_error = Some(e),
+    }
+    for index in rest {
+        match R::parse_message(index, bytes) {
+            Ok(event) => accepted.push((index, event)),
+            Err(e) => {
+                if first_error.is_none() {
+                    first_error = Some(e.with_message(R::MESSAGES[index].name).with_key(owned_key()));
+                }
+            }
+        }
+    }
+    if accepted.len() <= 1 {
+        if let Some((_, event)) = accepted.pop() {
+            return Ok(event);
+        }
+        if let Some(error) = first_error {
+            return Err(error);
+        }
+    }
+    let names: Vec<&str> = accepted.iter().map(|(i, _)| R::MESSAGES[*i].name).collect();
+    Err(ParseError::single(
+        ErrorKind::InvalidPayload,
+        "",
+        format!("payload matches more than one message ({})", names.join(", ")),
+    )
+    .with_key(owned_key()))
+}
+
+/// What became of a delivery: typed, unknown or invalid, never conflated.
+#[derive(Debug)]
+pub enum Outcome<E> {
+    /// A message of the spec, valid.
+    Typed(E),
+    /// A routing key the spec does not know; the JSON is kept whole.
+    Unknown(UnknownEvent),
+    /// Malformed, unroutable, or failing its message's schema.
+    Invalid(ParseError),
+}
+
+/// A delivery as received: the exact bytes beside what they parsed to.
+#[derive(Debug)]
+pub struct Received<E> {
+    raw: Bytes,
+    outcome: Outcome<E>,
+}
+
+impl<E: Route> Received<E> {
+    /// Routes a self-describing delivery.
+    pub fn parse(raw: impl Into<Bytes>) -> Self {
+        Self::with_name(None, raw)
+    }
+
+    /// Routes a delivery whose event name is given from outside the body.
+    pub fn parse_named(name: &str, raw: impl Into<Bytes>) -> Self {
+        Self::with_name(Some(name), raw)
+    }
+
+    fn with_name(name: Option<&str>, raw: impl Into<Bytes>) -> Self {
+        let raw = raw.into();
+        let outcome = match E::route(name, &raw) {
+            Ok(event) => match event.into_unknown() {
+                Ok(unknown) => Outcome::Unknown(unknown),
+                Err(event) => Outcome::Typed(event),
+            },
+            Err(error) => Outcome::Invalid(error),
+        };
+        Received { raw, outcome }
+    }
+}
+
+impl<E> Received<E> {
+    /// The body exactly as it arrived.
+    pub fn raw(&self) -> &Bytes {
+        &self.raw
+    }
+
+    pub fn outcome(&self) -> &Outcome<E> {
+        &self.outcome
+    }
+
+    pub fn into_parts(self) -> (Bytes, Outcome<E>) {
+        (self.raw, self.outcome)
+    }
+}

@@ -1,0 +1,63 @@
+//! An event the spec does not know, kept whole.
+
+use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
+use std::fmt;
+
+/// A delivery whose routing key names no message of the spec.
+///
+/// Nothing is lost: the JSON is kept byte for byte (serialising it writes the
+/// same bytes back), with the routing key that was seen.
+#[derive(Clone)]
+pub struct UnknownEvent {
+    key: Option<String>,
+    raw: Box<RawValue>,
+}
+
+impl UnknownEvent {
+    pub fn new(key: Option<String>, raw: Box<RawValue>) -> Self {
+        UnknownEvent { key, raw }
+    }
+
+    /// Keeps `bytes`, which must be one well-formed JSON document.
+    pub fn from_slice(key: Option<String>, bytes: &[u8]) -> Result<Self, serde_json::Error> {
+        let raw: Box<RawValue> = serde_json::from_slice(bytes)?;
+        Ok(UnknownEvent { key, raw })
+    }
+
+    /// The routing key seen (e.g. a Commenda topic), or given from outside.
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_deref()
+    }
+
+    /// The JSON text exactly as received (without surrounding whitespace).
+    pub fn raw(&self) -> &str {
+        self.raw.get()
+    }
+
+    /// The payload as a JSON value, for inspection.
+    pub fn to_value(&self) -> serde_json::Result<serde_json::Value> {
+        serde_json::from_str(self.raw.get())
+    }
+}
+
+impl fmt::Debug for UnknownEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UnknownEvent")
+            .field("key", &self.key)
+            .field("raw", &self.raw.get())
+            .finish()
+    }
+}
+
+impl PartialEq for UnknownEvent {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key && self.raw.get() == other.raw.get()
+    }
+}
+
+impl Serialize for UnknownEvent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.raw.serialize(serializer)
+    }
+}
