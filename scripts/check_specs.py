@@ -15,8 +15,15 @@ For every specs/*/asyncapi.yaml this script
 * validates captures/<message name>.json against that message's payload;
 * checks the conventions the Rust generator relies on (3.0 channel message
   keys equal message names, operations reference their channel's messages,
-  no `nullable`, PascalCase schema keys, eventbind.toml routes name real
-  receive operations, `field` routes pin the pointer with const/enum).
+  no `nullable`, PascalCase schema keys, eventbind.toml names a route for
+  every receive operation);
+* checks the routes of eventbind.toml: `field` routes pin the pointer with
+  const/enum in every message and every example is accepted by exactly one
+  of the messages claiming its routing value (so a value shared by two
+  messages is told apart by validation); `presence` routes give each message
+  a required top-level property the others lack;
+* flags scalars a YAML 1.1 loader reads differently from YAML 1.2 (the
+  specs are read as 1.2, where an unquoted 2025-02-27 stays a string).
 
 Validation is JSON Schema draft-07 (Draft7Validator) with format checking
 (Draft7Validator.FORMAT_CHECKER, plus `uuid`, and `uri`/`date-time` fall-backs
@@ -42,13 +49,14 @@ from pathlib import Path
 
 import yaml
 from jsonschema import Draft7Validator, FormatChecker
+from jsonschema.exceptions import SchemaError, UnknownType, best_match
 from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource, Unresolvable
 from referencing.jsonschema import DRAFT7
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SPECS = ROOT / "specs"
-DEFAULT_META = Path("/work/shared/corpora/asyncapi-json-schemas")
+DEFAULT_META = ROOT.parent / "shared" / "corpora" / "asyncapi-json-schemas"
 
 # Keywords whose values are schemas (or maps / lists of schemas) in draft-07.
 SCHEMA_MAP_KEYWORDS = ("properties", "patternProperties", "definitions")
@@ -93,6 +101,13 @@ def load_path(path: Path) -> object:
     return _FILE_CACHE[key]
 
 
+def rel(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 def uri_to_path(uri: str) -> Path:
     parsed = urllib.parse.urlsplit(uri)
     if parsed.scheme != "file":
@@ -107,6 +122,37 @@ def retrieve(uri: str) -> Resource:
     except (OSError, ValueError, yaml.YAMLError) as exc:
         raise NoSuchResource(ref=uri) from exc
     return Resource.from_contents(contents, default_specification=DRAFT7)
+
+
+def yaml11_ambiguities(path: Path, doc: object) -> list[str]:
+    """Scalars a YAML 1.1 loader (plain SafeLoader) reads differently.
+
+    The specs are read as YAML 1.2 (serde_yaml in Rust): an unquoted
+    2025-02-27 is a string there but a date for YAML 1.1 tools. Quote such
+    values so every loader agrees."""
+    if path.suffix == ".json":
+        return []
+    try:
+        other = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, ValueError) as exc:
+        return [f"a YAML 1.1 loader cannot read it: {exc}"]
+    found: list[str] = []
+
+    def compare(a, b, pointer):
+        if isinstance(a, dict) and isinstance(b, dict):
+            for key in a:
+                if key in b:
+                    compare(a[key], b[key], join_pointer(pointer, key))
+                else:
+                    found.append(f"key {pointer}/{key} is read differently by YAML 1.1; quote it")
+        elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+            for i, (x, y) in enumerate(zip(a, b)):
+                compare(x, y, join_pointer(pointer, i))
+        elif type(a) is not type(b) or a != b:
+            found.append(f"#{pointer}: {a!r} is read as {b!r} by YAML 1.1 loaders; quote it")
+
+    compare(doc, other, "")
+    return found
 
 
 def escape_token(token: str) -> str:
@@ -156,11 +202,7 @@ class Location:
         return Location(self.uri, join_pointer(self.pointer, *tokens))
 
     def display(self) -> str:
-        try:
-            rel = uri_to_path(self.uri).relative_to(ROOT)
-        except ValueError:
-            rel = uri_to_path(self.uri)
-        return f"{rel}#{self.pointer}"
+        return f"{rel(uri_to_path(self.uri))}#{self.pointer}"
 
     def key(self) -> tuple[str, str]:
         return (self.uri, self.pointer)
@@ -267,7 +309,12 @@ def validate_instance(report: Report, registry: Registry, schema_loc: Location,
     try:
         errors = list(validator.iter_errors(instance))
     except Unresolvable as exc:
-        report.fail(where, f"cannot resolve schema {schema_loc.display()}: {exc}")
+        report.fail(where, f"cannot resolve schema {schema_loc.display()}: "
+                    f"{type(exc).__name__} {getattr(exc, 'ref', '')}")
+        return
+    except (UnknownType, SchemaError) as exc:
+        report.fail(where, f"schema {schema_loc.display()} is broken: "
+                    f"{str(exc).splitlines()[0]}")
         return
     report.count(what)
     if errors:
@@ -460,7 +507,7 @@ def check_messages(report: Report, registry: Registry, doc: dict, doc_loc: Locat
                                       ewhere + "/headers", "message example headers")
     # Captures: captures/<message name>.json is a payload of that message.
     for capture in sorted((spec_dir / "captures").glob("*.json")):
-        where = str(capture.relative_to(ROOT))
+        where = rel(capture)
         payload_loc = payload_by_name.get(capture.stem)
         if payload_loc is None:
             report.fail(where, f"no message named {capture.stem!r} to check the capture against")
@@ -496,32 +543,120 @@ def check_conventions_v3(report: Report, doc: dict, doc_loc: Location) -> None:
             report.fail(f"{where}/components/schemas/{key}", "schema key is not PascalCase")
 
 
-def receive_operations(doc: dict) -> dict[str, list[str]]:
+def receive_operations(doc: dict, doc_loc: Location) -> dict[str, list[str]]:
     """operationId -> names of the messages it receives."""
     ops: dict[str, list[str]] = {}
+
+    def message_name(loc: Location) -> str:
+        try:
+            msg = deref(loc).node()
+        except (KeyError, IndexError, ValueError, TypeError, OSError):
+            return f"<unresolved {loc.pointer}>"
+        return msg.get("name", loc.pointer.rsplit("/", 1)[-1]) if isinstance(msg, dict) else "?"
+
     if doc["asyncapi"].startswith("3."):
         for oname, op in (doc.get("operations") or {}).items():
             if (op or {}).get("action") != "receive":
                 continue
-            names = []
-            for mref in op.get("messages") or []:
-                names.append(mref.get("$ref", "").rsplit("/", 1)[-1])
-            ops[oname] = names
+            ops[oname] = [
+                message_name(follow_ref(doc_loc, mref.get("$ref", "")))
+                for mref in op.get("messages") or []
+            ]
     else:
         # 2.x: `subscribe` is what the application consumes (the document's
         # point of view is the application's).
-        for channel in (doc.get("channels") or {}).values():
-            for opkind in ("subscribe", "publish"):
-                op = (channel or {}).get(opkind)
-                if isinstance(op, dict) and "operationId" in op:
-                    ops[op["operationId"]] = []
+        for cname, channel in (doc.get("channels") or {}).items():
+            op = (channel or {}).get("subscribe")
+            if not isinstance(op, dict) or "operationId" not in op:
+                continue
+            mloc = deref(doc_loc.child("channels", cname, "subscribe", "message"))
+            msg = mloc.node()
+            if isinstance(msg, dict) and isinstance(msg.get("oneOf"), list):
+                ops[op["operationId"]] = [
+                    message_name(mloc.child("oneOf", i)) for i in range(len(msg["oneOf"]))
+                ]
+            else:
+                ops[op["operationId"]] = [message_name(mloc)]
     return ops
 
 
-def check_toml(report: Report, spec_dir: Path, doc: dict, doc_loc: Location,
+def top_level(schema_loc: Location, keyword: str) -> set[str]:
+    """Top-level `required` names or `properties` keys, looking through allOf."""
+    out: set[str] = set()
+    loc = deref(schema_loc)
+    node = loc.node()
+    if not isinstance(node, dict):
+        return out
+    if keyword == "required":
+        out.update(node.get("required") or [])
+    else:
+        out.update((node.get("properties") or {}).keys())
+    for i in range(len(node.get("allOf") or [])):
+        out |= top_level(loc.child("allOf", i), keyword)
+    return out
+
+
+def check_field_route(report: Report, registry: Registry, rwhere: str, pointer: str,
+                      names: list[str], messages: dict[str, Location],
+                      payloads: dict[str, Location]) -> None:
+    """Each message pins `pointer`; each example is claimed by exactly one message."""
+    pins = {}
+    for name in names:
+        if name not in payloads:
+            report.fail(rwhere, f"message {name} has no payload")
+            continue
+        pins[name] = pinned_values(payloads[name], pointer)
+        if not pins[name]:
+            report.fail(rwhere, f"message {name} does not pin {pointer} with const/enum")
+    for name in pins:
+        msg = messages[name].node()
+        for i, example in enumerate(msg.get("examples") or []):
+            if "payload" not in example:
+                continue
+            try:
+                value = get_pointer(example["payload"], pointer)
+            except (KeyError, IndexError, ValueError, TypeError):
+                report.fail(rwhere, f"{name} example {i} has nothing at {pointer}")
+                continue
+            claimants = [n for n, vals in pins.items() if value in vals]
+            accepted = []
+            for other in claimants:
+                validator = Draft7Validator({"$ref": payloads[other].ref}, registry=registry,
+                                            format_checker=FORMAT_CHECKER)
+                try:
+                    if validator.is_valid(example["payload"]):
+                        accepted.append(other)
+                except (Unresolvable, UnknownType, SchemaError):
+                    report.fail(rwhere, f"cannot resolve the payload schema of {other}")
+            report.count("routed examples")
+            if accepted != [name]:
+                report.fail(rwhere, f"{name} example {i} ({pointer} = {value!r}) is accepted "
+                            f"by {accepted or 'no message'}, expected exactly [{name!r}]")
+
+
+def check_presence_route(report: Report, rwhere: str, names: list[str],
+                         payloads: dict[str, Location]) -> None:
+    """Each message requires a top-level property no other message declares."""
+    for name in names:
+        if name not in payloads:
+            report.fail(rwhere, f"message {name} has no payload")
+            continue
+        others: set[str] = set()
+        for other in names:
+            if other != name and other in payloads:
+                others |= top_level(payloads[other], "properties")
+                others |= top_level(payloads[other], "required")
+        marker = top_level(payloads[name], "required") - others
+        if not marker:
+            report.fail(rwhere, f"message {name} has no required top-level property "
+                        "that the other messages lack")
+
+
+def check_toml(report: Report, registry: Registry, spec_dir: Path, doc: dict,
+               doc_loc: Location, message_by_name: dict[str, Location],
                payload_by_name: dict[str, Location]) -> None:
     path = spec_dir / "eventbind.toml"
-    where = str(path.relative_to(ROOT))
+    where = rel(path)
     if not path.exists():
         report.fail(where, "missing")
         return
@@ -535,7 +670,7 @@ def check_toml(report: Report, spec_dir: Path, doc: dict, doc_loc: Location,
         report.fail(where, f"[crate].name should be eventbind-{spec_dir.name}")
     if not isinstance(crate.get("description"), str):
         report.fail(where, "[crate].description missing")
-    ops = receive_operations(doc)
+    ops = receive_operations(doc, doc_loc)
     routes = config.get("route") or {}
     for op_id in ops:
         if op_id not in routes:
@@ -555,13 +690,13 @@ def check_toml(report: Report, spec_dir: Path, doc: dict, doc_loc: Location,
             if not isinstance(pointer, str) or not pointer.startswith("/"):
                 report.fail(rwhere, "field route needs a JSON Pointer `pointer`")
                 continue
-            for name in ops[op_id]:
-                if name not in payload_by_name:
-                    report.fail(rwhere, f"message {name} has no payload")
-                    continue
-                pins = pinned_values(payload_by_name[name], pointer)
-                if not pins:
-                    report.fail(rwhere, f"message {name} does not pin {pointer} with const/enum")
+            check_field_route(report, registry, rwhere, pointer, ops[op_id],
+                              message_by_name, payload_by_name)
+        elif by == "presence":
+            check_presence_route(report, rwhere, ops[op_id], payload_by_name)
+        elif by == "name":
+            if len(set(ops[op_id])) != len(ops[op_id]):
+                report.fail(rwhere, "two messages share a name")
 
 
 def pinned_values(schema_loc: Location, pointer: str) -> list:
@@ -593,7 +728,7 @@ def pinned_values(schema_loc: Location, pointer: str) -> list:
 def check_spec(report: Report, spec_dir: Path, meta_dir: Path,
                meta_validators: dict) -> None:
     path = spec_dir / "asyncapi.yaml"
-    where = str(path.relative_to(ROOT))
+    where = rel(path)
     if not path.exists():
         report.fail(where, "missing")
         return
@@ -607,6 +742,8 @@ def check_spec(report: Report, spec_dir: Path, meta_dir: Path,
         return
     if not path.read_text(encoding="utf-8").endswith("\n"):
         report.fail(where, "does not end with a newline")
+    for ambiguity in yaml11_ambiguities(path, doc):
+        report.fail(where, ambiguity)
     version = doc["asyncapi"]
     report.count(f"AsyncAPI {version} documents")
 
@@ -620,14 +757,13 @@ def check_spec(report: Report, spec_dir: Path, meta_dir: Path,
         errors = list(meta.iter_errors(doc))
         if errors:
             # The top-level error of a oneOf/anyOf mismatch is vague; show the best ones.
-            from jsonschema.exceptions import best_match
             lines = []
             for err in errors:
                 best = best_match([err])
                 path_s = "/" + "/".join(escape_token(p) for p in best.absolute_path)
                 lines.append(f"at {path_s}: {best.message}")
             report.fail(where, f"not a valid AsyncAPI {version} document:\n    "
-                        + "\n    ".join(lines))
+                        + "\n    ".join(dict.fromkeys(lines)))
 
     doc_loc = Location(path.resolve().as_uri(), "")
     registry = Registry(retrieve=retrieve)
@@ -649,8 +785,19 @@ def check_spec(report: Report, spec_dir: Path, meta_dir: Path,
 
     # 5. Conventions.
     if version.startswith("3."):
-        check_conventions_v3(report, doc, doc_loc)
-    check_toml(report, spec_dir, doc, doc_loc, payload_by_name)
+        try:
+            check_conventions_v3(report, doc, doc_loc)
+        except (KeyError, IndexError, ValueError, TypeError, AttributeError) as exc:
+            report.fail(where, f"cannot check conventions: {exc!r}")
+    try:
+        message_by_name = {
+            loc.node()["name"]: loc
+            for _, (_, loc) in collect_messages(doc, doc_loc).items()
+            if isinstance(loc.node(), dict) and isinstance(loc.node().get("name"), str)
+        }
+        check_toml(report, registry, spec_dir, doc, doc_loc, message_by_name, payload_by_name)
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError) as exc:
+        report.fail(rel(spec_dir / "eventbind.toml"), f"cannot check routes: {exc!r}")
 
 
 def main(argv: list[str]) -> int:

@@ -1,1 +1,5 @@
-fn main() {}
+//! The `eventbind` command line.
+
+fn main() {
+    std::process::exit(eventbind::cli::run(std::env::args_os()));
+}

@@ -87,7 +87,11 @@ impl Constraints {
             "items" | "values" => {
                 let mut inner = Constraints::default();
                 meta.parse_nested_meta(|m| inner.parse_meta(m))?;
-                let slot = if ident == "items" { &mut self.items } else { &mut self.values };
+                let slot = if ident == "items" {
+                    &mut self.items
+                } else {
+                    &mut self.values
+                };
                 set(slot, Box::new(inner), &meta)
             }
             other => Err(meta.error(format!("unknown constraint `{other}`"))),
@@ -169,7 +173,6 @@ impl Constraints {
         }
         quote!(#(#out)*)
     }
-
 }
 
 /// The `Format` variant for a format name, checked when the derive expands.
@@ -187,6 +190,11 @@ fn format_variant(lit: &LitStr) -> syn::Result<TokenStream> {
         "uuid" => quote!(Uuid),
         "json-pointer" => quote!(JsonPointer),
         "regex" => quote!(Regex),
-        other => return Err(syn::Error::new(lit.span(), format!("unsupported format `{other}`"))),
+        other => {
+            return Err(syn::Error::new(
+                lit.span(),
+                format!("unsupported format `{other}`"),
+            ))
+        }
     })
 }

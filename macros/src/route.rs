@@ -21,7 +21,10 @@ struct Message {
 pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let enum_name = &input.ident;
     let Data::Enum(data) = &input.data else {
-        return Err(syn::Error::new_spanned(enum_name, "Route can only be derived for an enum"));
+        return Err(syn::Error::new_spanned(
+            enum_name,
+            "Route can only be derived for an enum",
+        ));
     };
     let rule = enum_rule(&input.attrs)?.ok_or_else(|| {
         syn::Error::new_spanned(
@@ -34,17 +37,29 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     for variant in &data.variants {
         let ty = match &variant.fields {
             Fields::Unnamed(fields) if fields.unnamed.len() == 1 => fields.unnamed[0].ty.clone(),
-            _ => return Err(syn::Error::new_spanned(variant, "each variant must hold exactly one value")),
+            _ => {
+                return Err(syn::Error::new_spanned(
+                    variant,
+                    "each variant must hold exactly one value",
+                ))
+            }
         };
         match variant_attr(&variant.attrs)? {
             VariantAttr::Unknown => {
                 if unknown.replace(variant.ident.clone()).is_some() {
-                    return Err(syn::Error::new_spanned(variant, "only one variant may be #[route(unknown)]"));
+                    return Err(syn::Error::new_spanned(
+                        variant,
+                        "only one variant may be #[route(unknown)]",
+                    ));
                 }
             }
             VariantAttr::Message { name, keys } => {
                 let name = name.unwrap_or_else(|| variant.ident.to_string());
-                let keys = if keys.is_empty() { vec![name.clone()] } else { keys };
+                let keys = if keys.is_empty() {
+                    vec![name.clone()]
+                } else {
+                    keys
+                };
                 messages.push(Message {
                     variant: variant.ident.clone(),
                     ty,
@@ -55,7 +70,10 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         }
     }
     let unknown = unknown.ok_or_else(|| {
-        syn::Error::new_spanned(enum_name, "an event enum needs a #[route(unknown)] variant holding UnknownEvent")
+        syn::Error::new_spanned(
+            enum_name,
+            "an event enum needs a #[route(unknown)] variant holding UnknownEvent",
+        )
     })?;
 
     let rt = quote!(::eventbind_runtime);
@@ -163,7 +181,10 @@ fn enum_rule(attrs: &[Attribute]) -> syn::Result<Option<Rule>> {
 
 enum VariantAttr {
     Unknown,
-    Message { name: Option<String>, keys: Vec<String> },
+    Message {
+        name: Option<String>,
+        keys: Vec<String>,
+    },
 }
 
 fn variant_attr(attrs: &[Attribute]) -> syn::Result<VariantAttr> {
@@ -188,7 +209,10 @@ fn variant_attr(attrs: &[Attribute]) -> syn::Result<VariantAttr> {
     }
     if unknown {
         if name.is_some() || !keys.is_empty() {
-            return Err(syn::Error::new_spanned(&attrs[0], "the unknown variant takes no message or key"));
+            return Err(syn::Error::new_spanned(
+                &attrs[0],
+                "the unknown variant takes no message or key",
+            ));
         }
         return Ok(VariantAttr::Unknown);
     }

@@ -23,22 +23,32 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
                     match &variant.fields {
                         Fields::Unit => Ok(quote!(Self::#ident => {})),
                         Fields::Unnamed(fields) => {
-                            let bindings: Vec<_> = (0..fields.unnamed.len()).map(|i| format_ident!("__f{i}")).collect();
+                            let bindings: Vec<_> = (0..fields.unnamed.len())
+                                .map(|i| format_ident!("__f{i}"))
+                                .collect();
                             let checks = fields
                                 .unnamed
                                 .iter()
                                 .zip(&bindings)
-                                .map(|(field, binding)| field_checks(field, &quote!(#binding), &at, false))
+                                .map(|(field, binding)| {
+                                    field_checks(field, &quote!(#binding), &at, false)
+                                })
                                 .collect::<syn::Result<Vec<_>>>()?;
                             Ok(quote!(Self::#ident(#(#bindings),*) => { #(#checks)* }))
                         }
                         Fields::Named(fields) => {
-                            let names: Vec<_> = fields.named.iter().filter_map(|f| f.ident.clone()).collect();
+                            let names: Vec<_> = fields
+                                .named
+                                .iter()
+                                .filter_map(|f| f.ident.clone())
+                                .collect();
                             let checks = fields
                                 .named
                                 .iter()
                                 .zip(&names)
-                                .map(|(field, binding)| field_checks(field, &quote!(#binding), &at, true))
+                                .map(|(field, binding)| {
+                                    field_checks(field, &quote!(#binding), &at, true)
+                                })
                                 .collect::<syn::Result<Vec<_>>>()?;
                             Ok(quote!(Self::#ident { #(#names),* } => { #(#checks)* }))
                         }
@@ -47,7 +57,12 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
                 .collect::<syn::Result<Vec<_>>>()?;
             quote!(match self { #(#arms)* })
         }
-        Data::Union(_) => return Err(syn::Error::new_spanned(name, "Validate cannot be derived for a union")),
+        Data::Union(_) => {
+            return Err(syn::Error::new_spanned(
+                name,
+                "Validate cannot be derived for a union",
+            ))
+        }
     };
     Ok(quote! {
         impl #impl_generics ::eventbind_runtime::Validate for #name #type_generics #where_clause {
@@ -61,7 +76,11 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
 }
 
 /// Checks for every field of a struct, reached as `#access<field>`.
-fn fields_body(fields: &Fields, access: &TokenStream, at: &TokenStream) -> syn::Result<TokenStream> {
+fn fields_body(
+    fields: &Fields,
+    access: &TokenStream,
+    at: &TokenStream,
+) -> syn::Result<TokenStream> {
     let checks = match fields {
         Fields::Unit => Vec::new(),
         Fields::Named(named) => named
@@ -87,7 +106,12 @@ fn fields_body(fields: &Fields, access: &TokenStream, at: &TokenStream) -> syn::
 
 /// Checks for one field whose value is the expression `value` (a reference).
 /// Named fields get their own location unless flattened.
-fn field_checks(field: &Field, value: &TokenStream, at: &TokenStream, named: bool) -> syn::Result<TokenStream> {
+fn field_checks(
+    field: &Field,
+    value: &TokenStream,
+    at: &TokenStream,
+    named: bool,
+) -> syn::Result<TokenStream> {
     let constraints = constraints_of(&field.attrs)?;
     let serde = SerdeField::read(&field.attrs)?;
     let location = if named && !serde.flatten {
@@ -110,7 +134,9 @@ fn field_checks(field: &Field, value: &TokenStream, at: &TokenStream, named: boo
         match option_depth(&field.ty) {
             0 => quote!({ let __value = #value; #checks }),
             1 => quote!(if let ::core::option::Option::Some(__value) = #value { #checks }),
-            _ => quote!(if let ::core::option::Option::Some(::core::option::Option::Some(__value)) = #value { #checks }),
+            _ => {
+                quote!(if let ::core::option::Option::Some(::core::option::Option::Some(__value)) = #value { #checks })
+            }
         }
     };
     let nested = if constraints.skip {
@@ -139,7 +165,9 @@ fn option_inner(ty: &Type) -> Option<&Type> {
     if last.ident != "Option" {
         return None;
     }
-    let PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    let PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
     match args.args.first()? {
         GenericArgument::Type(inner) => Some(inner),
         _ => None,

@@ -61,7 +61,10 @@ pub fn pattern(value: &str, pattern: &Pattern, at: &Path<'_>, errors: &mut Error
     match pattern.is_match(value) {
         Ok(true) => {}
         Ok(false) => errors.push(at, format!("must match the pattern {:?}", pattern.source())),
-        Err(e) => errors.push(at, format!("pattern {:?} does not compile: {e}", pattern.source())),
+        Err(e) => errors.push(
+            at,
+            format!("pattern {:?} does not compile: {e}", pattern.source()),
+        ),
     }
 }
 
@@ -146,11 +149,15 @@ pub fn exclusive_maximum<N: Numeric>(value: N, max: f64, at: &Path<'_>, errors: 
 }
 
 pub fn multiple_of<N: Numeric>(value: N, divisor: f64, at: &Path<'_>, errors: &mut Errors) {
-    let ok = match (value.as_i64(), divisor.fract() == 0.0 && divisor.abs() < 9.2e18) {
+    let ok = match (
+        value.as_i64(),
+        divisor.fract() == 0.0 && divisor.abs() < 9.2e18,
+    ) {
         (Some(int), true) => int % (divisor as i64) == 0,
         _ => {
             let quotient = value.as_f64() / divisor;
-            quotient.is_finite() && (quotient - quotient.round()).abs() <= 1e-9 * quotient.abs().max(1.0)
+            quotient.is_finite()
+                && (quotient - quotient.round()).abs() <= 1e-9 * quotient.abs().max(1.0)
         }
     };
     if !ok {
@@ -172,7 +179,10 @@ pub fn max_items(len: usize, max: usize, at: &Path<'_>, errors: &mut Errors) {
 
 pub fn min_properties(len: usize, min: usize, at: &Path<'_>, errors: &mut Errors) {
     if len < min {
-        errors.push(at, format!("must have at least {min} properties, has {len}"));
+        errors.push(
+            at,
+            format!("must have at least {min} properties, has {len}"),
+        );
     }
 }
 
@@ -190,7 +200,10 @@ pub fn unique_items<T: Serialize>(items: &[T], at: &Path<'_>, errors: &mut Error
         .collect();
     for (i, a) in values.iter().enumerate() {
         if let Some(j) = values[..i].iter().position(|b| json_equal(a, b)) {
-            errors.push(at, format!("items {j} and {i} are equal; items must be unique"));
+            errors.push(
+                at,
+                format!("items {j} and {i} are equal; items must be unique"),
+            );
             return;
         }
     }
@@ -213,7 +226,12 @@ pub fn string_in(value: &str, allowed: &[&str], at: &Path<'_>, errors: &mut Erro
 }
 
 /// `const` / `enum` on any value, compared as JSON; `allowed` is a JSON array literal.
-pub fn json_in<T: Serialize + ?Sized>(value: &T, allowed: &str, at: &Path<'_>, errors: &mut Errors) {
+pub fn json_in<T: Serialize + ?Sized>(
+    value: &T,
+    allowed: &str,
+    at: &Path<'_>,
+    errors: &mut Errors,
+) {
     let allowed: Vec<serde_json::Value> = match serde_json::from_str(allowed) {
         Ok(list) => list,
         Err(e) => {
@@ -226,7 +244,10 @@ pub fn json_in<T: Serialize + ?Sized>(value: &T, allowed: &str, at: &Path<'_>, e
         return;
     };
     if !allowed.iter().any(|a| json_equal(a, &value)) {
-        errors.push(at, format!("must be one of {}", serde_json::Value::Array(allowed)));
+        errors.push(
+            at,
+            format!("must be one of {}", serde_json::Value::Array(allowed)),
+        );
     }
 }
 
@@ -238,9 +259,13 @@ pub fn json_equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
             (Some(x), Some(y)) => x == y,
             _ => x.as_f64() == y.as_f64(),
         },
-        (Array(x), Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_equal(a, b)),
+        (Array(x), Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_equal(a, b))
+        }
         (Object(x), Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
         }
         _ => a == b,
     }
@@ -266,7 +291,8 @@ impl SchemaCheck {
     fn validator(&self) -> Result<&jsonschema::Validator, &str> {
         self.compiled
             .get_or_init(|| {
-                let schema: serde_json::Value = serde_json::from_str(self.source).map_err(|e| e.to_string())?;
+                let schema: serde_json::Value =
+                    serde_json::from_str(self.source).map_err(|e| e.to_string())?;
                 jsonschema::draft7::new(&schema).map_err(|e| e.to_string())
             })
             .as_ref()
@@ -275,7 +301,12 @@ impl SchemaCheck {
 }
 
 #[cfg(feature = "fallback")]
-pub fn schema<T: Serialize + ?Sized>(value: &T, check: &SchemaCheck, at: &Path<'_>, errors: &mut Errors) {
+pub fn schema<T: Serialize + ?Sized>(
+    value: &T,
+    check: &SchemaCheck,
+    at: &Path<'_>,
+    errors: &mut Errors,
+) {
     let validator = match check.validator() {
         Ok(v) => v,
         Err(e) => {

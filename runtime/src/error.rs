@@ -113,7 +113,10 @@ impl ParseError {
 
     /// The pointer of the first fault.
     pub fn pointer(&self) -> &str {
-        self.errors.first().map(|e| e.pointer.as_str()).unwrap_or("")
+        self.errors
+            .first()
+            .map(|e| e.pointer.as_str())
+            .unwrap_or("")
     }
 }
 

@@ -20,13 +20,19 @@ pub fn from_slice<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, Par
 }
 
 /// Like [`from_slice`], from an already parsed JSON value.
-pub fn from_value<T: DeserializeOwned + Validate>(value: &serde_json::Value) -> Result<T, ParseError> {
+pub fn from_value<T: DeserializeOwned + Validate>(
+    value: &serde_json::Value,
+) -> Result<T, ParseError> {
     let typed = match serde_path_to_error::deserialize::<_, T>(value) {
         Ok(typed) => typed,
         Err(error) => {
             let pointer = path_to_pointer(error.path());
             let message = strip_position(&error.inner().to_string());
-            return Err(ParseError::single(ErrorKind::InvalidPayload, pointer, message));
+            return Err(ParseError::single(
+                ErrorKind::InvalidPayload,
+                pointer,
+                message,
+            ));
         }
     };
     validated(typed)
@@ -47,17 +53,28 @@ pub fn locate_error<T: DeserializeOwned>(bytes: &[u8], error: serde_json::Error)
         Category::Syntax | Category::Eof | Category::Io => ParseError::single(
             ErrorKind::MalformedJson,
             "",
-            format!("line {} column {}: {}", error.line(), error.column(), strip_position(&error.to_string())),
+            format!(
+                "line {} column {}: {}",
+                error.line(),
+                error.column(),
+                strip_position(&error.to_string())
+            ),
         ),
         Category::Data => {
             let mut de = serde_json::Deserializer::from_slice(bytes);
             let located = serde_path_to_error::deserialize::<_, T>(&mut de);
             let (pointer, message) = match located {
-                Err(e) => (path_to_pointer(e.path()), strip_position(&e.inner().to_string())),
+                Err(e) => (
+                    path_to_pointer(e.path()),
+                    strip_position(&e.inner().to_string()),
+                ),
                 // Unreachable in practice: the same bytes failed a moment ago.
                 Ok(_) => (String::new(), strip_position(&error.to_string())),
             };
-            ParseError::new(ErrorKind::InvalidPayload, vec![PointerError::new(pointer, message)])
+            ParseError::new(
+                ErrorKind::InvalidPayload,
+                vec![PointerError::new(pointer, message)],
+            )
         }
     }
 }

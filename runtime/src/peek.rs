@@ -9,7 +9,10 @@ use std::fmt;
 
 /// The string at `pointer` (e.g. `/topic`), or `None` when the document has no
 /// string there. Borrows from `bytes` when the string has no escapes.
-pub fn string_at<'de>(bytes: &'de [u8], pointer: &str) -> Result<Option<Cow<'de, str>>, serde_json::Error> {
+pub fn string_at<'de>(
+    bytes: &'de [u8],
+    pointer: &str,
+) -> Result<Option<Cow<'de, str>>, serde_json::Error> {
     let tokens: Vec<String> = pointer
         .split('/')
         .skip(1)
@@ -68,15 +71,20 @@ impl<'de> Visitor<'de> for StringAt<'_> {
     }
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let wanted = self.tokens.split_first().and_then(|(first, rest)| Some((first.parse::<usize>().ok()?, rest)));
+        let wanted = self
+            .tokens
+            .split_first()
+            .and_then(|(first, rest)| Some((first.parse::<usize>().ok()?, rest)));
         let mut found = None;
         let mut index = 0;
         loop {
             match wanted {
-                Some((i, rest)) if i == index => match seq.next_element_seed(StringAt { tokens: rest })? {
-                    Some(value) => found = value,
-                    None => break,
-                },
+                Some((i, rest)) if i == index => {
+                    match seq.next_element_seed(StringAt { tokens: rest })? {
+                        Some(value) => found = value,
+                        None => break,
+                    }
+                }
                 _ => {
                     if seq.next_element::<IgnoredAny>()?.is_none() {
                         break;
@@ -168,7 +176,10 @@ mod tests {
     #[test]
     fn finds_nested_string_and_skips_the_rest() {
         let doc = br#"{"a":[1,{"x":2}],"data":{"type":"T\"1"},"z":null}"#;
-        assert_eq!(string_at(doc, "/data/type").unwrap().as_deref(), Some("T\"1"));
+        assert_eq!(
+            string_at(doc, "/data/type").unwrap().as_deref(),
+            Some("T\"1")
+        );
         assert_eq!(string_at(doc, "/a/1/x").unwrap(), None);
         assert_eq!(string_at(doc, "/missing").unwrap(), None);
         assert!(string_at(b"{\"topic\": \"x\"} trailing", "/topic").is_err());
@@ -178,8 +189,14 @@ mod tests {
     #[test]
     fn reports_present_keys() {
         let keys = ["certificate", "customer"];
-        assert_eq!(present_keys(br#"{"certificate":{"id":1}}"#, &keys).unwrap(), 0b01);
-        assert_eq!(present_keys(br#"{"customer":1,"certificate":2}"#, &keys).unwrap(), 0b11);
+        assert_eq!(
+            present_keys(br#"{"certificate":{"id":1}}"#, &keys).unwrap(),
+            0b01
+        );
+        assert_eq!(
+            present_keys(br#"{"customer":1,"certificate":2}"#, &keys).unwrap(),
+            0b11
+        );
         assert_eq!(present_keys(br#"[1,2]"#, &keys).unwrap(), 0);
     }
 }

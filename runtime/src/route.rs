@@ -73,7 +73,10 @@ pub fn routing_key<'a>(
             Err(error) => Err(locate_error::<serde::de::IgnoredAny>(bytes, error)),
         },
         Routing::Presence => {
-            let keys: Vec<&str> = messages.iter().flat_map(|m| m.keys.iter().copied()).collect();
+            let keys: Vec<&str> = messages
+                .iter()
+                .flat_map(|m| m.keys.iter().copied())
+                .collect();
             let found = crate::peek::present_keys(bytes, &keys)
                 .map_err(|error| locate_error::<serde::de::IgnoredAny>(bytes, error))?;
             let present: Vec<&str> = keys
@@ -107,11 +110,17 @@ pub fn routing_key<'a>(
 }
 
 fn quoted_list(keys: &[&str]) -> String {
-    keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+    keys.iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Indices of the messages that `key` selects.
-pub fn candidates<'m>(messages: &'m [MessageInfo], key: &'m str) -> impl Iterator<Item = usize> + 'm {
+pub fn candidates<'m>(
+    messages: &'m [MessageInfo],
+    key: &'m str,
+) -> impl Iterator<Item = usize> + 'm {
     messages
         .iter()
         .enumerate()
@@ -131,11 +140,15 @@ pub fn route<R: Route>(name: Option<&str>, bytes: &[u8]) -> Result<R, ParseError
     let Some(first) = chosen.next() else {
         return match UnknownEvent::from_slice(owned_key(), bytes) {
             Ok(unknown) => Ok(R::from_unknown(unknown)),
-            Err(error) => Err(locate_error::<serde::de::IgnoredAny>(bytes, error).with_key(owned_key())),
+            Err(error) => {
+                Err(locate_error::<serde::de::IgnoredAny>(bytes, error).with_key(owned_key()))
+            }
         };
     };
-    let first_result = R::parse_message(first, bytes)
-        .map_err(|e| e.with_message(R::MESSAGES[first].name).with_key(owned_key()));
+    let first_result = R::parse_message(first, bytes).map_err(|e| {
+        e.with_message(R::MESSAGES[first].name)
+            .with_key(owned_key())
+    });
     let rest: Vec<usize> = chosen.collect();
     if rest.is_empty() {
         return first_result;
@@ -152,7 +165,10 @@ pub fn route<R: Route>(name: Option<&str>, bytes: &[u8]) -> Result<R, ParseError
             Ok(event) => accepted.push((index, event)),
             Err(e) => {
                 if first_error.is_none() {
-                    first_error = Some(e.with_message(R::MESSAGES[index].name).with_key(owned_key()));
+                    first_error = Some(
+                        e.with_message(R::MESSAGES[index].name)
+                            .with_key(owned_key()),
+                    );
                 }
             }
         }
@@ -169,7 +185,10 @@ pub fn route<R: Route>(name: Option<&str>, bytes: &[u8]) -> Result<R, ParseError
     Err(ParseError::single(
         ErrorKind::InvalidPayload,
         "",
-        format!("payload matches more than one message ({})", names.join(", ")),
+        format!(
+            "payload matches more than one message ({})",
+            names.join(", ")
+        ),
     )
     .with_key(owned_key()))
 }

@@ -72,6 +72,7 @@ macro_rules! always_valid {
 }
 
 always_valid!(
+    (),
     bool,
     i8,
     i16,

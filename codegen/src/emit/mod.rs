@@ -1,0 +1,3 @@
+//! Emitters: one module per output, each deterministic (same model, same bytes).
+
+pub mod rust;

@@ -1,0 +1,262 @@
+//! One Rust item per named model type.
+
+use super::docs::doc_attrs;
+use super::fields::{ident, rust_type, validate_list, Uses};
+use super::recursion::Recursion;
+use crate::load::naming::{field_name, type_name};
+use crate::model::{Additional, Constraints, Field, Ty, TyKind, TypeDef, TypeKind};
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::Value;
+
+pub fn type_item(def: &TypeDef, recursion: &Recursion, uses: &mut Uses) -> TokenStream {
+    let docs = doc_attrs([def.title.as_deref(), def.description.as_deref()]);
+    let name = ident(&def.name);
+    let container = container_validate(&def.constraints, uses);
+    match &def.kind {
+        TypeKind::Struct { fields, additional } => {
+            let extras_only = fields.is_empty() && matches!(additional, Additional::Keep);
+            if extras_only {
+                // An object known only to be an object: kept whole, as received.
+                return quote! {
+                    #docs
+                    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+                    #[serde(transparent)]
+                    #container
+                    pub struct #name(pub serde_json::Map<String, serde_json::Value>);
+                };
+            }
+            let deny = matches!(additional, Additional::Deny)
+                .then(|| quote!(#[serde(deny_unknown_fields)]));
+            let mut used_names: Vec<String> = Vec::new();
+            let mut members: Vec<TokenStream> = fields
+                .iter()
+                .map(|field| struct_field(field, &def.name, recursion, &mut used_names, uses))
+                .collect();
+            if let Some(extra) = extras_field(additional, &used_names, uses) {
+                members.push(extra);
+            }
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+                #deny
+                #container
+                pub struct #name {
+                    #(#members)*
+                }
+            }
+        }
+        TypeKind::Enum { values } => {
+            let variants = values.iter().map(|value| {
+                let variant = ident(&type_name(&value.wire));
+                let wire = &value.wire;
+                let docs = doc_attrs([value.description.as_deref()]);
+                quote!(#docs #[serde(rename = #wire)] #variant,)
+            });
+            let arms = values.iter().map(|value| {
+                let variant = ident(&type_name(&value.wire));
+                let wire = &value.wire;
+                quote!(Self::#variant => #wire,)
+            });
+            quote! {
+                #docs
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Validate)]
+                pub enum #name {
+                    #(#variants)*
+                }
+
+                impl #name {
+                    /// The value as it is written on the wire.
+                    pub fn as_str(&self) -> &'static str {
+                        match self {
+                            #(#arms)*
+                        }
+                    }
+                }
+            }
+        }
+        TypeKind::Union {
+            variants,
+            exclusive,
+        } => {
+            let kind = if *exclusive {
+                "exactly one"
+            } else {
+                "at least one"
+            };
+            let note = format!(
+                "Accepts values matching {kind} of these shapes; the first that fits is used."
+            );
+            let docs = doc_attrs([
+                def.title.as_deref(),
+                def.description.as_deref(),
+                Some(note.as_str()),
+            ]);
+            let items = variants.iter().map(|variant| {
+                let variant_name = ident(&variant.name);
+                let boxed = matches!(&variant.ty.kind, TyKind::Named { name } if recursion.needs_box(&def.name, name));
+                let ty = value_type(&variant.ty, boxed, uses);
+                let checks = validate_attr(&variant.ty, uses);
+                quote!(#variant_name(#checks #ty),)
+            });
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+                #[serde(untagged)]
+                #[allow(clippy::large_enum_variant)]
+                #container
+                pub enum #name {
+                    #(#items)*
+                }
+            }
+        }
+        TypeKind::Newtype { inner } => {
+            let boxed = matches!(&inner.kind, TyKind::Named { name } if recursion.needs_box(&def.name, name));
+            let ty = value_type(inner, boxed, uses);
+            let checks = validate_attr(inner, uses);
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+                #[serde(transparent)]
+                #container
+                pub struct #name(#checks pub #ty);
+            }
+        }
+    }
+}
+
+/// A value that may be `null` is an `Option`.
+fn value_type(ty: &Ty, boxed: bool, uses: &mut Uses) -> TokenStream {
+    let inner = rust_type(ty, boxed, uses);
+    if ty.nullable && !matches!(ty.kind, TyKind::Any | TyKind::Null) {
+        quote!(Option<#inner>)
+    } else {
+        inner
+    }
+}
+
+fn validate_attr(ty: &Ty, uses: &mut Uses) -> TokenStream {
+    let list = validate_list(ty, uses);
+    if list.is_empty() {
+        quote!()
+    } else {
+        quote!(#[validate(#(#list),*)])
+    }
+}
+
+/// Constraints on a whole type, checked as an embedded schema.
+fn container_validate(constraints: &Constraints, uses: &mut Uses) -> TokenStream {
+    let mut schema = match &constraints.fallback {
+        Some(Value::Object(map)) => map.clone(),
+        _ => serde_json::Map::new(),
+    };
+    if let Some(n) = constraints.min_properties {
+        schema.insert("minProperties".into(), Value::from(n));
+    }
+    if let Some(n) = constraints.max_properties {
+        schema.insert("maxProperties".into(), Value::from(n));
+    }
+    if schema.is_empty() {
+        return quote!();
+    }
+    uses.fallback = true;
+    let literal = Value::Object(schema).to_string();
+    quote!(#[validate(schema = #literal)])
+}
+
+/// One struct member: its docs, serde attributes for the wire name and for
+/// absent-vs-null, and its constraints.
+fn struct_field(
+    field: &Field,
+    holder: &str,
+    recursion: &Recursion,
+    used: &mut Vec<String>,
+    uses: &mut Uses,
+) -> TokenStream {
+    let mut rust_name = field_name(&field.wire);
+    if used.contains(&rust_name) {
+        // Two wire names that spell the same Rust name: the later one says where it came from.
+        rust_name = format!("{}_{}", rust_name.trim_start_matches("r#"), used.len());
+    }
+    used.push(rust_name.clone());
+    let member = ident(&rust_name);
+    let boxed =
+        matches!(&field.ty.kind, TyKind::Named { name } if recursion.needs_box(holder, name));
+    let base = rust_type(&field.ty, boxed, uses);
+    let nullable = field.ty.nullable && !matches!(field.ty.kind, TyKind::Any | TyKind::Null);
+    let wire = &field.wire;
+    let mut serde_args: Vec<TokenStream> = Vec::new();
+    if rust_name.trim_start_matches("r#") != field.wire {
+        serde_args.push(quote!(rename = #wire));
+    }
+    let ty = match (field.required, nullable) {
+        (true, false) => base,
+        (true, true) => {
+            // Present but possibly null: absence is still an error.
+            serde_args.push(quote!(
+                deserialize_with = "eventbind_runtime::serde_helpers::required_nullable"
+            ));
+            quote!(Option<#base>)
+        }
+        (false, false) => {
+            serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
+            quote!(Option<#base>)
+        }
+        (false, true) => {
+            // Absent is `None`, null is `Some(None)`: both round-trip.
+            serde_args.push(quote!(
+                default,
+                deserialize_with = "eventbind_runtime::serde_helpers::double_option",
+                skip_serializing_if = "Option::is_none"
+            ));
+            quote!(Option<Option<#base>>)
+        }
+    };
+    let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+    let default_note = field.default.as_ref().map(|d| format!("Default: `{d}`."));
+    let read_only = field.read_only.then_some("Read-only: set by the server.");
+    let docs = doc_attrs([
+        field.description.as_deref(),
+        default_note.as_deref(),
+        read_only,
+    ]);
+    let checks = validate_attr(&field.ty, uses);
+    quote! {
+        #docs
+        #serde_attr
+        #checks
+        pub #member: #ty,
+    }
+}
+
+/// The member holding undeclared properties, for objects that keep them.
+fn extras_field(additional: &Additional, used: &[String], uses: &mut Uses) -> Option<TokenStream> {
+    let name = ["extra", "extra_members", "undeclared_members"]
+        .into_iter()
+        .find(|n| !used.iter().any(|u| u == n))
+        .unwrap_or("eventbind_extra");
+    let member = ident(name);
+    match additional {
+        Additional::Deny => None,
+        Additional::Keep => Some(quote! {
+            /// Members the schema does not declare, kept as received.
+            #[serde(flatten)]
+            pub #member: serde_json::Map<String, serde_json::Value>,
+        }),
+        Additional::Typed(ty) => {
+            let value = value_type(ty, false, uses);
+            let list = validate_list(ty, uses);
+            let checks = if list.is_empty() {
+                quote!()
+            } else {
+                quote!(#[validate(values(#(#list),*))])
+            };
+            Some(quote! {
+                /// Members the schema does not declare, each checked against its schema.
+                #[serde(flatten)]
+                #checks
+                pub #member: std::collections::BTreeMap<String, #value>,
+            })
+        }
+    }
+}

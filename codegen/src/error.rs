@@ -1,0 +1,48 @@
+//! Errors of the generator. Every error about an input names the file and the
+//! JSON Pointer of the offending node.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A fault in an input file, or in writing an output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    pub file: PathBuf,
+    /// JSON Pointer of the offending node (`""` for the whole file).
+    pub pointer: String,
+    pub message: String,
+}
+
+impl Error {
+    pub fn new(
+        file: impl AsRef<Path>,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Error {
+            file: file.as_ref().to_path_buf(),
+            pointer: pointer.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn io(file: impl AsRef<Path>, error: std::io::Error) -> Self {
+        Error::new(file, "", error.to_string())
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}#{}: {}",
+            self.file.display(),
+            self.pointer,
+            self.message
+        )
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,209 @@
+//! Messages: name, payload and headers types, examples; traits applied.
+
+use super::naming::type_name;
+use super::schema::SchemaConverter;
+use crate::error::Result;
+use crate::model::{Example, Message, TypeDef};
+use crate::spec::{Documents, Location};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Schema formats whose payloads are JSON Schema (AsyncAPI's is a superset).
+const JSON_SCHEMA_FORMATS: &[&str] = &[
+    "application/vnd.aai.asyncapi",
+    "application/vnd.aai.asyncapi+json",
+    "application/vnd.aai.asyncapi+yaml",
+    "application/schema+json",
+    "application/schema+yaml",
+];
+
+pub struct MessageReader<'d> {
+    pub converter: SchemaConverter<'d>,
+    messages: Vec<Message>,
+    by_origin: BTreeMap<Location, String>,
+    /// 3.x lets the message override its traits; 2.x applies traits over it.
+    message_wins: bool,
+}
+
+impl<'d> MessageReader<'d> {
+    pub fn new(documents: &'d mut Documents, message_wins: bool) -> Self {
+        MessageReader {
+            converter: SchemaConverter::new(documents),
+            messages: Vec::new(),
+            by_origin: BTreeMap::new(),
+            message_wins,
+        }
+    }
+
+    pub fn finish(self) -> (Vec<TypeDef>, Vec<Message>, Vec<String>) {
+        let (types, warnings) = self.converter.into_parts();
+        (types, self.messages, warnings)
+    }
+
+    /// Every `components/schemas` entry becomes a named type, in order.
+    pub fn component_schemas(&mut self, root: &Location) -> Result<()> {
+        let at = root.join("components").join("schemas");
+        let keys: Vec<String> = match self.converter.docs.node(&at) {
+            Ok(Value::Object(map)) => map.keys().cloned().collect(),
+            _ => return Ok(()),
+        };
+        for key in keys {
+            self.converter.named(&at.join(&key), &key)?;
+        }
+        Ok(())
+    }
+
+    /// Every `components/messages` entry becomes a message, in order.
+    pub fn component_messages(&mut self, root: &Location) -> Result<()> {
+        let at = root.join("components").join("messages");
+        let keys: Vec<String> = match self.converter.docs.node(&at) {
+            Ok(Value::Object(map)) => map.keys().cloned().collect(),
+            _ => return Ok(()),
+        };
+        for key in keys {
+            self.message(&at.join(&key), &key)?;
+        }
+        Ok(())
+    }
+
+    /// Reads the message at `location` (following references) once, and
+    /// returns its name. `key` names it when the message has no name of its own.
+    pub fn message(&mut self, location: &Location, key: &str) -> Result<String> {
+        let at = self.converter.docs.follow(location)?;
+        if let Some(name) = self.by_origin.get(&at) {
+            return Ok(name.clone());
+        }
+        // A message defined under components/messages is named by its key there.
+        let key = match crate::spec::pointer::tokens(&at.pointer).as_deref() {
+            Some([.., container, k]) if container == "messages" => k.clone(),
+            _ => key.to_string(),
+        };
+        let members = self.merged_members(&at)?;
+        let text = |k: &str| {
+            members
+                .get(k)
+                .and_then(|(v, _)| v.as_str())
+                .map(str::to_string)
+        };
+        let name = text("name").or_else(|| text("messageId")).unwrap_or(key);
+        if self.messages.iter().any(|m| m.name == name) {
+            return Err(at.error(format!("a second message is named {name:?}")));
+        }
+        let pascal = type_name(&name);
+        let payload = match members.get("payload") {
+            Some((_, payload_at)) => {
+                let schema_at =
+                    self.schema_location(payload_at, members.get("schemaFormat").map(|(v, _)| v))?;
+                Some((
+                    self.named_ty(&schema_at, &format!("{pascal}Payload"))?,
+                    schema_at,
+                ))
+            }
+            None => None,
+        };
+        let headers = match members.get("headers") {
+            Some((_, headers_at)) => {
+                let schema_at = self.schema_location(headers_at, None)?;
+                Some((
+                    self.named_ty(&schema_at, &format!("{pascal}Headers"))?,
+                    schema_at,
+                ))
+            }
+            None => None,
+        };
+        let examples = match members.get("examples") {
+            Some((Value::Array(list), _)) => list.iter().map(example).collect(),
+            _ => Vec::new(),
+        };
+        self.by_origin.insert(at.clone(), name.clone());
+        self.messages.push(Message {
+            variant: pascal,
+            title: text("title"),
+            summary: text("summary"),
+            description: text("description"),
+            content_type: text("contentType"),
+            payload_origin: payload.as_ref().map(|(_, at)| at.to_string()),
+            headers_origin: headers.as_ref().map(|(_, at)| at.to_string()),
+            payload: payload.map(|(ty, _)| ty),
+            headers: headers.map(|(ty, _)| ty),
+            examples,
+            origin: at.to_string(),
+            name: name.clone(),
+        });
+        Ok(name)
+    }
+
+    /// A payload or headers schema as a named type, so its constraints hold
+    /// wherever the message is parsed.
+    fn named_ty(&mut self, at: &Location, name: &str) -> Result<crate::model::Ty> {
+        let name = self.converter.named(at, name)?;
+        Ok(crate::model::Ty::new(crate::model::TyKind::Named { name }))
+    }
+
+    /// The message's members with the location each came from, traits applied.
+    fn merged_members(&mut self, at: &Location) -> Result<BTreeMap<String, (Value, Location)>> {
+        let node = self.converter.docs.node(at)?.clone();
+        let Some(map) = node.as_object() else {
+            return Err(at.error("a message must be an object"));
+        };
+        let mut members: BTreeMap<String, (Value, Location)> = map
+            .iter()
+            .map(|(k, v)| (k.clone(), (v.clone(), at.join(k))))
+            .collect();
+        let Some(Value::Array(traits)) = map.get("traits") else {
+            return Ok(members);
+        };
+        for index in 0..traits.len() {
+            let mut trait_at = at.join("traits").join(&index.to_string());
+            // 2.x allows [trait, bindings] pairs; the first element is the trait.
+            if let Ok(Value::Array(_)) = self.converter.docs.node(&trait_at) {
+                trait_at = trait_at.join("0");
+            }
+            let trait_at = self.converter.docs.follow(&trait_at)?;
+            let Value::Object(trait_map) = self.converter.docs.node(&trait_at)?.clone() else {
+                return Err(trait_at.error("a message trait must be an object"));
+            };
+            for (k, v) in trait_map {
+                if self.message_wins && map.contains_key(&k) {
+                    continue;
+                }
+                let location = trait_at.join(&k);
+                members.insert(k, (v, location));
+            }
+        }
+        Ok(members)
+    }
+
+    /// Where the JSON Schema of a payload is, unwrapping 3.x multi-format schemas.
+    fn schema_location(&mut self, at: &Location, format_2x: Option<&Value>) -> Result<Location> {
+        let check = |format: &str, at: &Location| -> Result<()> {
+            if JSON_SCHEMA_FORMATS.iter().any(|f| format.starts_with(f)) {
+                Ok(())
+            } else {
+                Err(at.error(format!("schema format {format:?} is not supported (JSON Schema and AsyncAPI schemas are)")))
+            }
+        };
+        if let Some(Value::String(format)) = format_2x {
+            check(format, at)?;
+        }
+        let node = self.converter.docs.node(at)?;
+        if let (Some(Value::String(format)), Some(_)) =
+            (node.get("schemaFormat"), node.get("schema"))
+        {
+            let format = format.clone();
+            check(&format, &at.join("schemaFormat"))?;
+            return Ok(at.join("schema"));
+        }
+        Ok(at.clone())
+    }
+}
+
+fn example(value: &Value) -> Example {
+    let text = |k: &str| value.get(k).and_then(Value::as_str).map(str::to_string);
+    Example {
+        name: text("name"),
+        summary: text("summary"),
+        payload: value.get("payload").cloned(),
+        headers: value.get("headers").cloned(),
+    }
+}

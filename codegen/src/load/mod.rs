@@ -1,0 +1,90 @@
+//! Front ends: AsyncAPI 2.x/3.x documents and plain JSON Schemas, read into
+//! one [`Catalog`](crate::model::Catalog).
+
+mod asyncapi;
+mod messages;
+pub mod naming;
+mod object;
+mod routes;
+pub mod schema;
+
+use crate::error::{Error, Result};
+use crate::model::Catalog;
+use crate::spec::{Documents, Location, Options};
+use std::path::{Path, PathBuf};
+
+/// The document files a spec folder may hold, in the order they are looked for.
+const SPEC_FILES: &[&str] = &[
+    "asyncapi.yaml",
+    "asyncapi.yml",
+    "asyncapi.json",
+    "schema.json",
+];
+
+/// A loaded spec: the catalog, and the parsed files it came from (kept so the
+/// source schemas can be used for validation).
+pub struct Loaded {
+    pub catalog: Catalog,
+    pub documents: Documents,
+    /// The main document.
+    pub root: PathBuf,
+}
+
+/// Loads a spec folder (`specs/<vendor>`) or a single document file.
+pub fn load(path: &Path) -> Result<Loaded> {
+    let (root, options, name) = if path.is_dir() {
+        let root = SPEC_FILES
+            .iter()
+            .map(|f| path.join(f))
+            .find(|p| p.is_file())
+            .ok_or_else(|| {
+                Error::new(
+                    path,
+                    "",
+                    format!(
+                        "no spec document here (looked for {})",
+                        SPEC_FILES.join(", ")
+                    ),
+                )
+            })?;
+        let name = folder_name(path);
+        (root, Options::read(path)?, name)
+    } else {
+        let name = path
+            .file_stem()
+            .map(|s| {
+                s.to_string_lossy()
+                    .split('.')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .unwrap_or_default();
+        (path.to_path_buf(), Options::default(), name)
+    };
+    let mut documents = Documents::new();
+    let root = documents.load(&root)?;
+    let document = documents.root(&root).cloned().unwrap_or_default();
+    let catalog = if document.get("asyncapi").is_some() {
+        asyncapi::load(&mut documents, &root, &options, &name)?
+    } else if document.is_object() || document.is_boolean() {
+        asyncapi::load_json_schema(&mut documents, &root, &options, &name)?
+    } else {
+        return Err(
+            Location::new(&root, "").error("expected an AsyncAPI document or a JSON Schema")
+        );
+    };
+    Ok(Loaded {
+        catalog,
+        documents,
+        root,
+    })
+}
+
+fn folder_name(path: &Path) -> String {
+    let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    absolute
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "spec".to_string())
+}

@@ -1,0 +1,116 @@
+//! Rust names from spec names: component keys, message names, property paths.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Rust keywords that cannot be plain identifiers.
+const KEYWORDS: &[&str] = &[
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+];
+
+/// Words for the symbols that carry meaning in names (GitHub's `+1` reaction).
+fn spell_symbols(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        match c {
+            '+' if i == 0 => out.push_str("plus "),
+            '-' if i == 0 => out.push_str("minus "),
+            c if c.is_alphanumeric() => out.push(c),
+            _ => out.push(' '),
+        }
+    }
+    out
+}
+
+/// A type or variant name: `change-notifications` → `ChangeNotifications`.
+pub fn type_name(name: &str) -> String {
+    let pascal: String = spell_symbols(name)
+        .to_upper_camel_case()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    match pascal.chars().next() {
+        None => "Value".to_string(),
+        Some(c) if c.is_ascii_digit() => format!("V{pascal}"),
+        Some(_) if pascal == "Self" => "SelfValue".to_string(),
+        Some(_) => pascal,
+    }
+}
+
+/// A field name: `TimeSheetEntryID` → `time_sheet_entry_id`, `type` → `r#type`.
+pub fn field_name(wire: &str) -> String {
+    let snake: String = spell_symbols(wire)
+        .to_snake_case()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let snake = match snake.chars().next() {
+        None => "value".to_string(),
+        Some(c) if c.is_ascii_digit() => format!("n{snake}"),
+        Some(_) => snake,
+    };
+    if matches!(snake.as_str(), "self" | "Self" | "super" | "crate") {
+        format!("{snake}_")
+    } else if KEYWORDS.contains(&snake.as_str()) {
+        format!("r#{snake}")
+    } else {
+        snake
+    }
+}
+
+/// The event enum name for an operation: `receiveCertCaptureChangeNotification`
+/// → `CertCaptureChangeNotificationEvent`.
+pub fn enum_name(operation_id: &str) -> String {
+    let base = type_name(operation_id);
+    let base = ["Receive", "Consume", "Handle", "Subscribe", "On"]
+        .iter()
+        .find_map(|verb| {
+            base.strip_prefix(verb)
+                .filter(|rest| rest.chars().next().is_some_and(|c| c.is_ascii_uppercase()))
+        })
+        .unwrap_or(&base)
+        .to_string();
+    if base.ends_with("Event") {
+        base
+    } else {
+        format!("{base}Event")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(
+            type_name("certcapture/change-notifications"),
+            "CertcaptureChangeNotifications"
+        );
+        assert_eq!(type_name("timesheet_created"), "TimesheetCreated");
+        assert_eq!(type_name("HMAC_SHA256"), "HmacSha256");
+        assert_eq!(type_name("+1"), "Plus1");
+        assert_eq!(type_name("-1"), "Minus1");
+        assert_eq!(type_name("1abc"), "V1abc");
+        assert_eq!(type_name(""), "Value");
+        assert_eq!(field_name("TimeSheetEntryID"), "time_sheet_entry_id");
+        assert_eq!(field_name("isBillable"), "is_billable");
+        assert_eq!(field_name("type"), "r#type");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(
+            field_name("p95DeliveryCompletionMs"),
+            "p95_delivery_completion_ms"
+        );
+        assert_eq!(field_name("vertex-hmac-sha256"), "vertex_hmac_sha256");
+        assert_eq!(field_name("+1"), "plus_1");
+        assert_eq!(field_name("[...]"), "value");
+        assert_eq!(
+            enum_name("receiveCertCaptureChangeNotification"),
+            "CertCaptureChangeNotificationEvent"
+        );
+        assert_eq!(enum_name("onboardingEvent"), "OnboardingEvent");
+    }
+}

@@ -1,0 +1,808 @@
+//! JSON Schema (draft-07, as AsyncAPI uses it) to model types.
+//!
+//! Objects, closed string enums and unions become named types; their names
+//! come from component keys or from the path that reached them (never
+//! counters). Each schema location yields at most one named type, which also
+//! makes recursive schemas terminate.
+
+use crate::error::Result;
+use crate::load::naming::type_name;
+use crate::model::{Constraints, EnumValue, Ty, TyKind, TypeDef, TypeKind, Variant};
+use crate::spec::{Documents, Location};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// Deepest nesting of schemas converted before giving up.
+const MAX_DEPTH: usize = 96;
+
+/// Keywords that only annotate; ignored for validation.
+const ANNOTATIONS: &[&str] = &[
+    "$schema",
+    "$id",
+    "id",
+    "$comment",
+    "title",
+    "description",
+    "default",
+    "examples",
+    "example",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+    "externalDocs",
+    "discriminator",
+    "xml",
+    "nullable",
+    "format",
+    "contentMediaType",
+    "contentEncoding",
+    "definitions",
+    "$defs",
+];
+
+/// Keywords the converter turns into Rust types or derive constraints.
+const HANDLED: &[&str] = &[
+    "$ref",
+    "type",
+    "properties",
+    "required",
+    "additionalProperties",
+    "items",
+    "enum",
+    "const",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+];
+
+pub struct SchemaConverter<'d> {
+    pub(crate) docs: &'d mut Documents,
+    pub(crate) types: Vec<TypeDef>,
+    by_origin: BTreeMap<Location, String>,
+    by_name: BTreeMap<String, Location>,
+    pub(crate) warnings: Vec<String>,
+    depth: usize,
+}
+
+impl<'d> SchemaConverter<'d> {
+    pub fn new(docs: &'d mut Documents) -> Self {
+        SchemaConverter {
+            docs,
+            types: Vec::new(),
+            by_origin: BTreeMap::new(),
+            by_name: BTreeMap::new(),
+            warnings: Vec::new(),
+            depth: 0,
+        }
+    }
+
+    pub fn into_parts(self) -> (Vec<TypeDef>, Vec<String>) {
+        (self.types, self.warnings)
+    }
+
+    /// The name of the type for the schema at `location`, if one was made.
+    pub fn type_at(&self, location: &Location) -> Option<&str> {
+        self.by_origin.get(location).map(String::as_str)
+    }
+
+    /// Converts a schema that must become a named type (a component).
+    pub fn named(&mut self, location: &Location, name: &str) -> Result<String> {
+        let target = self.docs.follow(location)?;
+        if let Some(existing) = self.by_origin.get(&target) {
+            return Ok(existing.clone());
+        }
+        let ty = self.convert(&target, name, true)?;
+        match ty.kind {
+            TyKind::Named { name } if !ty.nullable && ty.constraints.is_empty() => Ok(name),
+            _ => {
+                // A primitive, array or map component: a newtype keeps its name.
+                let name = self.reserve(&target, name)?;
+                let def = self.def_base(&target, &name)?;
+                self.finish(
+                    &name,
+                    TypeDef {
+                        kind: TypeKind::Newtype { inner: ty },
+                        ..def
+                    },
+                );
+                Ok(name)
+            }
+        }
+    }
+
+    /// Converts the schema at `location` as a type expression; objects, enums
+    /// and unions inside it are named `hint` (plus their property path).
+    pub fn ty(&mut self, location: &Location, hint: &str) -> Result<Ty> {
+        let node = self.docs.node(location)?;
+        if let Some(Value::String(_)) = node.get("$ref") {
+            let target = self.docs.follow(location)?;
+            if let Some(name) = self.by_origin.get(&target) {
+                return Ok(Ty::new(TyKind::Named { name: name.clone() }));
+            }
+            if let Some(component) = component_name(&target) {
+                let name = self.named(&target, &component)?;
+                return Ok(Ty::new(TyKind::Named { name }));
+            }
+            return self.convert(&target, hint, false);
+        }
+        self.convert(location, hint, false)
+    }
+
+    /// Converts a non-reference schema. `must_name` hoists objects even when
+    /// they would otherwise be maps.
+    fn convert(&mut self, location: &Location, hint: &str, must_name: bool) -> Result<Ty> {
+        if self.depth >= MAX_DEPTH {
+            return Err(location.error("schema nests too deeply"));
+        }
+        self.depth += 1;
+        let result = self.convert_inner(location, hint, must_name);
+        self.depth -= 1;
+        result
+    }
+
+    fn convert_inner(&mut self, location: &Location, hint: &str, must_name: bool) -> Result<Ty> {
+        let node = self.docs.node(location)?.clone();
+        let schema = match node {
+            Value::Bool(true) => return Ok(Ty::new(TyKind::Any)),
+            Value::Bool(false) => {
+                let mut ty = Ty::new(TyKind::Any);
+                ty.constraints.fallback = Some(Value::Bool(false));
+                return Ok(ty);
+            }
+            Value::Object(map) => map,
+            _ => return Err(location.error("a schema must be an object or a boolean")),
+        };
+        if schema.contains_key("$ref") {
+            return self.ty(location, hint);
+        }
+        let (types, nullable) = declared_types(&schema, location)?;
+        let mut ty = if let Some(parts) = schema.get("allOf") {
+            self.all_of(location, &schema, parts, hint, must_name)?
+        } else if let Some(ty) = self.nullable_union(location, &schema, hint)? {
+            ty
+        } else if schema.contains_key("oneOf") || schema.contains_key("anyOf") {
+            self.union(location, &schema, &types, hint)?
+        } else if let Some(ty) = self.string_enum(location, &schema, &types, hint, must_name)? {
+            ty
+        } else {
+            self.by_type(location, &schema, &types, hint, must_name)?
+        };
+        ty.nullable |= nullable;
+        self.leftover_keywords(location, &schema, &mut ty);
+        self.move_constraints_into_type(location, &mut ty);
+        Ok(ty)
+    }
+
+    /// Constraints stated on the schema that defines a named type belong to
+    /// the type itself, so they hold wherever it is used (a message payload too).
+    fn move_constraints_into_type(&mut self, location: &Location, ty: &mut Ty) {
+        let TyKind::Named { name } = &ty.kind else {
+            return;
+        };
+        if ty.constraints.is_empty() || self.by_origin.get(location) != Some(name) {
+            return;
+        }
+        let constraints = std::mem::take(&mut ty.constraints);
+        if let Some(def) = self.types.iter_mut().find(|t| &t.name == name) {
+            merge_constraints(&mut def.constraints, constraints);
+        }
+    }
+
+    /// The shape named by `type` (or implied by the keywords present).
+    fn by_type(
+        &mut self,
+        location: &Location,
+        schema: &Map<String, Value>,
+        types: &[String],
+        hint: &str,
+        must_name: bool,
+    ) -> Result<Ty> {
+        let implied = if types.is_empty() {
+            implied_type(schema)
+        } else {
+            None
+        };
+        let kind = match (types, implied) {
+            ([one], _) => one.as_str(),
+            ([], Some(implied)) => implied,
+            ([], None) => "any",
+            _ => return self.type_union(location, schema, types, hint),
+        };
+        let format = schema
+            .get("format")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let mut ty = match kind {
+            "object" => self.object(location, schema, hint, must_name)?,
+            "array" => self.array(location, schema, hint)?,
+            "string" => Ty::new(TyKind::String { format }),
+            "integer" => Ty::new(TyKind::Integer { format }),
+            "number" => Ty::new(TyKind::Number { format }),
+            "boolean" => Ty::new(TyKind::Boolean),
+            "null" => Ty::new(TyKind::Null),
+            "any" => Ty::new(TyKind::Any),
+            other => {
+                return Err(location
+                    .join("type")
+                    .error(format!("unknown type {other:?}")))
+            }
+        };
+        if !matches!(ty.kind, TyKind::Named { .. }) {
+            ty.constraints = constraints(location, schema)?;
+        }
+        Ok(ty)
+    }
+
+    fn array(
+        &mut self,
+        location: &Location,
+        schema: &Map<String, Value>,
+        hint: &str,
+    ) -> Result<Ty> {
+        let items = match schema.get("items") {
+            Some(Value::Array(_)) => {
+                // Tuple form: items stay JSON, checked by the embedded schema.
+                return Ok(Ty::new(TyKind::Array {
+                    items: Box::new(Ty::new(TyKind::Any)),
+                }));
+            }
+            Some(_) => self.ty(&location.join("items"), &format!("{hint}Item"))?,
+            None => Ty::new(TyKind::Any),
+        };
+        Ok(Ty::new(TyKind::Array {
+            items: Box::new(items),
+        }))
+    }
+
+    /// `enum` of strings: a Rust enum, unless a single value (a `const`).
+    fn string_enum(
+        &mut self,
+        location: &Location,
+        schema: &Map<String, Value>,
+        types: &[String],
+        hint: &str,
+        must_name: bool,
+    ) -> Result<Option<Ty>> {
+        let Some(Value::Array(values)) = schema.get("enum") else {
+            return Ok(None);
+        };
+        let all_strings = !values.is_empty() && values.iter().all(Value::is_string);
+        let string_typed = types.is_empty() || types.iter().all(|t| t == "string");
+        if !all_strings || !string_typed || (values.len() < 2 && !must_name) {
+            return Ok(None);
+        }
+        let mut wires: Vec<String> = Vec::new();
+        for value in values.iter().filter_map(Value::as_str) {
+            if !wires.iter().any(|w| w == value) {
+                wires.push(value.to_string());
+            }
+        }
+        // Two values that spell the same Rust name would collide: keep a string.
+        let mut seen = std::collections::BTreeSet::new();
+        if !wires.iter().all(|w| seen.insert(type_name(w))) {
+            return Ok(None);
+        }
+        let name = self.reserve(location, hint)?;
+        let def = self.def_base(location, &name)?;
+        let values = wires
+            .into_iter()
+            .map(|wire| EnumValue {
+                wire,
+                description: None,
+            })
+            .collect();
+        self.finish(
+            &name,
+            TypeDef {
+                kind: TypeKind::Enum { values },
+                ..def
+            },
+        );
+        Ok(Some(Ty::new(TyKind::Named { name })))
+    }
+
+    /// `oneOf`/`anyOf` of a schema and `{type: null}`: that schema, nullable.
+    fn nullable_union(
+        &mut self,
+        location: &Location,
+        schema: &Map<String, Value>,
+        hint: &str,
+    ) -> Result<Option<Ty>> {
+        for keyword in ["oneOf", "anyOf"] {
+            let Some(Value::Array(branches)) = schema.get(keyword) else {
+                continue;
+            };
+            if branches.len() != 2
+                || schema.contains_key(if keyword == "oneOf" { "anyOf" } else { "oneOf" })
+            {
+                continue;
+            }
+            let is_null = |v: &Value| {
+                v.get("type").and_then(Value::as_str) == Some("null")
+                    && v.as_object().is_some_and(|m| m.len() == 1)
+            };
+            let other = match (is_null(&branches[0]), is_null(&branches[1])) {
+                (true, false) => 1,
+                (false, true) => 0,
+                _ => continue,
+            };
+            let mut ty = self.ty(&location.join(keyword).join(&other.to_string()), hint)?;
+            ty.nullable = true;
+            return Ok(Some(ty));
+        }
+        Ok(None)
+    }
+
+    /// `oneOf`/`anyOf`: constraints on one base type stay that type with an
+    /// embedded check; different shapes become a union type.
+    fn union(
+        &mut self,
+        location: &Location,
+        schema: &Map<String, Value>,
+        types: &[String],
+        hint: &str,
+    ) -> Result<Ty> {
+        let keyword = if schema.contains_key("oneOf") {
+            "oneOf"
+        } else {
+            "anyOf"
+        };
+        let Some(Value::Array(branches)) = schema.get(keyword) else {
+            return Err(location
+                .join(keyword)
+                .error(format!("{keyword} must be an array")));
+        };
+        if branches.is_empty() {
+            return Err(location
+                .join(keyword)
+                .error(format!("{keyword} must not be empty")));
+        }
+        let constraint_only = branches.iter().all(|b| is_constraint_only(b, types));
+        if constraint_only || schema.contains_key("oneOf") && schema.contains_key("anyOf") {
+            // The base type carries the shape; the branches are checked as JSON.
+            let mut rest = schema.clone();
+            rest.remove("oneOf");
+            rest.remove("anyOf");
+            let base_location = location.clone();
+            let mut ty = if rest.keys().any(|k| HANDLED.contains(&k.as_str())) {
+                self.by_type(&base_location, &rest, types, hint, false)?
+            } else {
+                Ty::new(TyKind::Any)
+            };
+            self.add_fallback(location, schema, &["oneOf", "anyOf"], &mut ty);
+            return Ok(ty);
+        }
+        let name = self.reserve(location, hint)?;
+        let def = self.def_base(location, &name)?;
+        let mut variants: Vec<Variant> = Vec::new();
+        for (index, branch) in branches.iter().enumerate() {
+            let branch_location = location.join(keyword).join(&index.to_string());
+            let variant_name = self.variant_name(&branch_location, branch)?;
+            let variant_name = if variants.iter().any(|v| v.name == variant_name) {
+                return Err(branch_location.error(format!(
+                    "two {keyword} branches would both be named {variant_name}; give one a title"
+                )));
+            } else {
+                variant_name
+            };
+            let ty = self.ty(&branch_location, &format!("{name}{variant_name}"))?;
+            variants.push(Variant {
+                name: variant_name,
+                ty,
+            });
+        }
+        self.finish(
+            &name,
+            TypeDef {
+                kind: TypeKind::Union {
+                    variants,
+                    exclusive: keyword == "oneOf",
+                },
+                ..def
+            },
+        );
+        Ok(Ty::new(TyKind::Named { name }))
+    }
+
+    /// A union variant's name: the referenced component, the branch title, or its type.
+    fn variant_name(&mut self, location: &Location, branch: &Value) -> Result<String> {
+        if branch.get("$ref").is_some() {
+            let target = self.docs.follow(location)?;
+            if let Some(name) = component_name(&target) {
+                return Ok(type_name(&name));
+            }
+        }
+        if let Some(title) = branch.get("title").and_then(Value::as_str) {
+            return Ok(type_name(title));
+        }
+        let kind = match branch.get("type") {
+            Some(Value::String(t)) => t.as_str(),
+            _ => implied_type(branch.as_object().unwrap_or(&Map::new())).unwrap_or("value"),
+        };
+        Ok(type_name(kind))
+    }
+
+    /// `type: [string, integer]`: a union of the primitive shapes.
+    fn type_union(
+        &mut self,
+        location: &Location,
+        schema: &Map<String, Value>,
+        types: &[String],
+        hint: &str,
+    ) -> Result<Ty> {
+        let name = self.reserve(location, hint)?;
+        let def = self.def_base(location, &name)?;
+        let mut variants = Vec::new();
+        for t in types {
+            let mut single = schema.clone();
+            single.insert("type".into(), Value::String(t.clone()));
+            let ty = self.by_type(
+                location,
+                &single,
+                std::slice::from_ref(t),
+                &format!("{name}{}", type_name(t)),
+                false,
+            )?;
+            variants.push(Variant {
+                name: type_name(t),
+                ty,
+            });
+        }
+        self.finish(
+            &name,
+            TypeDef {
+                kind: TypeKind::Union {
+                    variants,
+                    exclusive: true,
+                },
+                ..def
+            },
+        );
+        Ok(Ty::new(TyKind::Named { name }))
+    }
+
+    /// Keywords this node has that no Rust form took: checked by an embedded
+    /// schema when self-contained, else reported as a warning.
+    fn leftover_keywords(&mut self, location: &Location, schema: &Map<String, Value>, ty: &mut Ty) {
+        let leftovers: Vec<&str> = schema
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !HANDLED.contains(k) && !ANNOTATIONS.contains(k) && !k.starts_with("x-"))
+            .collect();
+        if !leftovers.is_empty() {
+            self.add_fallback(location, schema, &leftovers, ty);
+        }
+    }
+
+    /// Embeds `keywords` of `schema` as a JSON Schema check on `ty`.
+    pub(crate) fn add_fallback(
+        &mut self,
+        location: &Location,
+        schema: &Map<String, Value>,
+        keywords: &[&str],
+        ty: &mut Ty,
+    ) {
+        let mut embedded = match ty.constraints.fallback.take() {
+            Some(Value::Object(map)) => map,
+            _ => Map::new(),
+        };
+        for keyword in keywords {
+            if let Some(value) = schema.get(*keyword) {
+                if contains_ref(value) {
+                    self.warnings.push(format!(
+                        "{}: `{keyword}` is not checked by the generated code (it contains a $ref)",
+                        location.join(keyword)
+                    ));
+                    continue;
+                }
+                embedded.insert((*keyword).to_string(), value.clone());
+            }
+        }
+        if !embedded.is_empty() {
+            ty.constraints.fallback = Some(Value::Object(embedded));
+        }
+    }
+
+    /// Claims `name` (from `hint`) for the type at `location`.
+    pub(crate) fn reserve(&mut self, location: &Location, hint: &str) -> Result<String> {
+        if let Some(existing) = self.by_origin.get(location) {
+            return Ok(existing.clone());
+        }
+        let node = self.docs.node(location)?;
+        let name = type_name(hint);
+        let name = match self.by_name.get(&name) {
+            None => name,
+            Some(_) => {
+                // A schema title is the author's own name for it: the one fallback.
+                let titled = node.get("title").and_then(Value::as_str).map(type_name);
+                match titled {
+                    Some(t) if !self.by_name.contains_key(&t) => t,
+                    _ => {
+                        let other = &self.by_name[&name];
+                        return Err(location.error(format!(
+                            "type name {name} is already used by {other}; give this schema a distinct title"
+                        )));
+                    }
+                }
+            }
+        };
+        self.by_origin.insert(location.clone(), name.clone());
+        self.by_name.insert(name.clone(), location.clone());
+        // A placeholder keeps declaration order: parents before children.
+        self.types.push(TypeDef {
+            name: name.clone(),
+            origin: location.to_string(),
+            title: None,
+            description: None,
+            kind: TypeKind::Newtype {
+                inner: Ty::new(TyKind::Any),
+            },
+            examples: Vec::new(),
+            parents: Vec::new(),
+            constraints: Constraints::default(),
+        });
+        Ok(name)
+    }
+
+    /// Title, description and examples of the schema at `location`.
+    pub(crate) fn def_base(&self, location: &Location, name: &str) -> Result<TypeDef> {
+        let node = self.docs.node(location)?;
+        let text = |key: &str| node.get(key).and_then(Value::as_str).map(str::to_string);
+        let mut examples: Vec<Value> = match node.get("examples") {
+            Some(Value::Array(list)) => list.clone(),
+            _ => Vec::new(),
+        };
+        if let Some(example) = node.get("example") {
+            examples.push(example.clone());
+        }
+        Ok(TypeDef {
+            name: name.to_string(),
+            origin: location.to_string(),
+            title: text("title"),
+            description: text("description"),
+            kind: TypeKind::Newtype {
+                inner: Ty::new(TyKind::Any),
+            },
+            examples,
+            parents: Vec::new(),
+            constraints: Constraints::default(),
+        })
+    }
+
+    /// Replaces the placeholder for `name` with its definition.
+    pub(crate) fn finish(&mut self, name: &str, def: TypeDef) {
+        if let Some(slot) = self.types.iter_mut().find(|t| t.name == name) {
+            *slot = def;
+        }
+    }
+}
+
+/// The `type`s a schema declares, and whether `null` is among them.
+fn declared_types(schema: &Map<String, Value>, location: &Location) -> Result<(Vec<String>, bool)> {
+    let mut nullable = schema.get("nullable") == Some(&Value::Bool(true));
+    let mut types = Vec::new();
+    match schema.get("type") {
+        None => {}
+        Some(Value::String(t)) => types.push(t.clone()),
+        Some(Value::Array(list)) => {
+            for t in list {
+                match t.as_str() {
+                    Some(t) => types.push(t.to_string()),
+                    None => return Err(location.join("type").error("type names must be strings")),
+                }
+            }
+        }
+        Some(_) => {
+            return Err(location
+                .join("type")
+                .error("type must be a string or an array of strings"))
+        }
+    }
+    if types.len() > 1 || types.iter().any(|t| t == "null") && types.len() > 1 {
+        if let Some(i) = types.iter().position(|t| t == "null") {
+            types.remove(i);
+            nullable = true;
+        }
+    }
+    // `integer` inside `number` adds nothing: `number` already allows integers.
+    if types.len() > 1 && types.iter().any(|t| t == "number") {
+        types.retain(|t| t != "integer");
+    }
+    Ok((types, nullable))
+}
+
+/// The type the keywords imply when `type` is absent.
+pub(crate) fn implied_type(schema: &Map<String, Value>) -> Option<&'static str> {
+    if schema.contains_key("properties")
+        || schema.contains_key("additionalProperties")
+        || schema.contains_key("required")
+    {
+        return Some("object");
+    }
+    if schema.contains_key("items") {
+        return Some("array");
+    }
+    if let Some(Value::Array(values)) = schema.get("enum") {
+        if !values.is_empty() && values.iter().all(Value::is_string) {
+            return Some("string");
+        }
+    }
+    if let Some(value) = schema.get("const") {
+        return match value {
+            Value::String(_) => Some("string"),
+            Value::Bool(_) => Some("boolean"),
+            Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
+            Value::Number(_) => Some("number"),
+            _ => None,
+        };
+    }
+    None
+}
+
+/// Whether a `oneOf`/`anyOf` branch only adds constraints to the base type.
+fn is_constraint_only(branch: &Value, base_types: &[String]) -> bool {
+    let Some(map) = branch.as_object() else {
+        return false;
+    };
+    let shape_keys = [
+        "properties",
+        "items",
+        "additionalProperties",
+        "$ref",
+        "allOf",
+        "oneOf",
+        "anyOf",
+    ];
+    if map.keys().any(|k| shape_keys.contains(&k.as_str())) {
+        return false;
+    }
+    match map.get("type") {
+        None => true,
+        Some(Value::String(t)) => base_types.len() == 1 && base_types[0] == *t,
+        _ => false,
+    }
+}
+
+/// The component name of a location that names a type, e.g.
+/// `#/components/schemas/Tag` → `Tag`, or a whole file → its stem.
+pub fn component_name(location: &Location) -> Option<String> {
+    let tokens = crate::spec::pointer::tokens(&location.pointer)?;
+    match tokens.as_slice() {
+        [] => location.file.file_stem().map(|s| {
+            s.to_string_lossy()
+                .split('.')
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        }),
+        [.., container, name]
+            if matches!(container.as_str(), "schemas" | "definitions" | "$defs") =>
+        {
+            Some(name.clone())
+        }
+        [name] => Some(name.clone()),
+        _ => None,
+    }
+}
+
+fn contains_ref(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => map.contains_key("$ref") || map.values().any(contains_ref),
+        Value::Array(items) => items.iter().any(contains_ref),
+        _ => false,
+    }
+}
+
+/// The validation keywords of a schema node as model constraints.
+pub(crate) fn constraints(location: &Location, schema: &Map<String, Value>) -> Result<Constraints> {
+    let count = |key: &str| -> Result<Option<u64>> {
+        match schema.get(key) {
+            None => Ok(None),
+            Some(v) => v
+                .as_u64()
+                .or_else(|| {
+                    v.as_f64()
+                        .filter(|f| *f >= 0.0 && f.fract() == 0.0)
+                        .map(|f| f as u64)
+                })
+                .map(Some)
+                .ok_or_else(|| {
+                    location
+                        .join(key)
+                        .error(format!("{key} must be a non-negative integer"))
+                }),
+        }
+    };
+    let number = |key: &str| -> Result<Option<f64>> {
+        match schema.get(key) {
+            None | Some(Value::Bool(_)) => Ok(None),
+            Some(v) => v
+                .as_f64()
+                .map(Some)
+                .ok_or_else(|| location.join(key).error(format!("{key} must be a number"))),
+        }
+    };
+    let mut c = Constraints {
+        min_length: count("minLength")?,
+        max_length: count("maxLength")?,
+        pattern: match schema.get("pattern") {
+            None => None,
+            Some(Value::String(p)) => Some(p.clone()),
+            Some(_) => return Err(location.join("pattern").error("pattern must be a string")),
+        },
+        minimum: number("minimum")?,
+        maximum: number("maximum")?,
+        exclusive_minimum: number("exclusiveMinimum")?,
+        exclusive_maximum: number("exclusiveMaximum")?,
+        multiple_of: number("multipleOf")?,
+        min_items: count("minItems")?,
+        max_items: count("maxItems")?,
+        unique_items: schema.get("uniqueItems") == Some(&Value::Bool(true)),
+        min_properties: count("minProperties")?,
+        max_properties: count("maxProperties")?,
+        allowed: None,
+        fallback: None,
+    };
+    // Draft 4 / OpenAPI style: a boolean flag turning the bound exclusive.
+    if schema.get("exclusiveMinimum") == Some(&Value::Bool(true)) {
+        c.exclusive_minimum = c.minimum.take();
+    }
+    if schema.get("exclusiveMaximum") == Some(&Value::Bool(true)) {
+        c.exclusive_maximum = c.maximum.take();
+    }
+    if let Some(divisor) = c.multiple_of {
+        if divisor <= 0.0 {
+            return Err(location
+                .join("multipleOf")
+                .error("multipleOf must be greater than 0"));
+        }
+    }
+    if let Some(value) = schema.get("const") {
+        c.allowed = Some(vec![value.clone()]);
+    } else if let Some(values) = schema.get("enum") {
+        match values {
+            Value::Array(list) => c.allowed = Some(list.clone()),
+            _ => return Err(location.join("enum").error("enum must be an array")),
+        }
+    }
+    Ok(c)
+}
+
+/// Adds `extra` to `into`; an embedded schema is combined with `allOf`.
+pub(crate) fn merge_constraints(into: &mut Constraints, extra: Constraints) {
+    let fallback = match (into.fallback.take(), extra.fallback.clone()) {
+        (Some(a), Some(b)) => Some(serde_json::json!({ "allOf": [a, b] })),
+        (a, b) => a.or(b),
+    };
+    let keep = std::mem::take(into);
+    *into = Constraints {
+        min_length: keep.min_length.or(extra.min_length),
+        max_length: keep.max_length.or(extra.max_length),
+        pattern: keep.pattern.or(extra.pattern),
+        minimum: keep.minimum.or(extra.minimum),
+        maximum: keep.maximum.or(extra.maximum),
+        exclusive_minimum: keep.exclusive_minimum.or(extra.exclusive_minimum),
+        exclusive_maximum: keep.exclusive_maximum.or(extra.exclusive_maximum),
+        multiple_of: keep.multiple_of.or(extra.multiple_of),
+        min_items: keep.min_items.or(extra.min_items),
+        max_items: keep.max_items.or(extra.max_items),
+        unique_items: keep.unique_items || extra.unique_items,
+        min_properties: keep.min_properties.or(extra.min_properties),
+        max_properties: keep.max_properties.or(extra.max_properties),
+        allowed: keep.allowed.or(extra.allowed),
+        fallback,
+    };
+}

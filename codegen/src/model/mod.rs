@@ -1,0 +1,12 @@
+//! The intermediate model every front end produces and every emitter reads.
+//! Plain data, serialisable so `eventbind ir` can print it.
+
+mod catalog;
+mod types;
+
+pub use catalog::{
+    Action, Catalog, Example, Message, Operation, RouteRule, RoutedMessage, SecurityScheme, Server,
+};
+pub use types::{
+    Additional, Constraints, EnumValue, Field, Ty, TyKind, TypeDef, TypeKind, Variant,
+};

@@ -1,0 +1,9 @@
+//! Reading spec files: YAML or JSON documents, JSON Pointers, `$ref`s, and the
+//! per-spec `eventbind.toml` options.
+
+pub mod documents;
+pub mod options;
+pub mod pointer;
+
+pub use documents::{Documents, Location};
+pub use options::{Options, RouteOptions};
