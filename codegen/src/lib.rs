@@ -8,6 +8,7 @@ pub mod builder;
 pub mod error;
 pub mod load;
 pub mod model;
+pub mod route;
 pub mod spec;
 
 pub use builder::{Builder, GeneratedFile};

@@ -55,15 +55,22 @@ pub trait Route: Sized {
     }
 }
 
+/// How to find the routing key, borrowed so that routers built at run time
+/// (the CLI's) share this code with derived enums.
+#[derive(Clone, Copy, Debug)]
+pub enum KeyRule<'a> {
+    /// The string at this JSON Pointer.
+    Field(&'a str),
+    /// Which of these top-level members is present.
+    Presence(&'a [&'a str]),
+    /// Given from outside the body.
+    Name,
+}
+
 /// The routing key seen in (or given with) a delivery.
-pub fn routing_key<'a>(
-    routing: Routing,
-    messages: &[MessageInfo],
-    name: Option<&'a str>,
-    bytes: &'a [u8],
-) -> Result<Cow<'a, str>, ParseError> {
-    match routing {
-        Routing::Field(pointer) => match crate::peek::string_at(bytes, pointer) {
+pub fn seen_key<'a>(rule: KeyRule<'_>, name: Option<&'a str>, bytes: &'a [u8]) -> Result<Cow<'a, str>, ParseError> {
+    match rule {
+        KeyRule::Field(pointer) => match crate::peek::string_at(bytes, pointer) {
             Ok(Some(key)) => Ok(key),
             Ok(None) => Err(ParseError::single(
                 ErrorKind::UnknownEvent,
@@ -72,12 +79,8 @@ pub fn routing_key<'a>(
             )),
             Err(error) => Err(locate_error::<serde::de::IgnoredAny>(bytes, error)),
         },
-        Routing::Presence => {
-            let keys: Vec<&str> = messages
-                .iter()
-                .flat_map(|m| m.keys.iter().copied())
-                .collect();
-            let found = crate::peek::present_keys(bytes, &keys)
+        KeyRule::Presence(keys) => {
+            let found = crate::peek::present_keys(bytes, keys)
                 .map_err(|error| locate_error::<serde::de::IgnoredAny>(bytes, error))?;
             let present: Vec<&str> = keys
                 .iter()
@@ -86,11 +89,11 @@ pub fn routing_key<'a>(
                 .map(|(_, k)| *k)
                 .collect();
             match present.as_slice() {
-                [one] => Ok(Cow::Borrowed(*one)),
+                [one] => Ok(Cow::Owned((*one).to_owned())),
                 [] => Err(ParseError::single(
                     ErrorKind::UnknownEvent,
                     "",
-                    format!("none of {} is present", quoted_list(&keys)),
+                    format!("none of {} is present", quoted_list(keys)),
                 )),
                 many => Err(ParseError::single(
                     ErrorKind::InvalidPayload,
@@ -99,13 +102,30 @@ pub fn routing_key<'a>(
                 )),
             }
         }
-        Routing::Name => name.map(Cow::Borrowed).ok_or_else(|| {
+        KeyRule::Name => name.map(Cow::Borrowed).ok_or_else(|| {
             ParseError::single(
                 ErrorKind::UnknownEvent,
                 "",
                 "this event is named from outside the body; pass the event name",
             )
         }),
+    }
+}
+
+/// The routing key of a delivery for a derived event enum.
+pub fn routing_key<'a>(
+    routing: Routing,
+    messages: &[MessageInfo],
+    name: Option<&'a str>,
+    bytes: &'a [u8],
+) -> Result<Cow<'a, str>, ParseError> {
+    match routing {
+        Routing::Field(pointer) => seen_key(KeyRule::Field(pointer), name, bytes),
+        Routing::Presence => {
+            let keys: Vec<&str> = messages.iter().flat_map(|m| m.keys.iter().copied()).collect();
+            seen_key(KeyRule::Presence(&keys), name, bytes)
+        }
+        Routing::Name => seen_key(KeyRule::Name, name, bytes),
     }
 }
 

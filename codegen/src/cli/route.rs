@@ -1,6 +1,39 @@
+//! `eventbind route`: one JSON line per payload file.
+
 use crate::error::Result;
+use crate::route::Router;
+use serde::Serialize;
 use std::path::{Path, PathBuf};
-#[allow(unused)]
-pub fn run(_: &Path, _: Option<&str>, _: &[PathBuf]) -> Result<i32> {
-    Ok(0)
+
+#[derive(Serialize)]
+struct Line<'a> {
+    file: &'a str,
+    message: Option<String>,
+    key: Option<String>,
+    valid: bool,
+    errors: Vec<eventbind_runtime::PointerError>,
+}
+
+/// Exit 0 when every file is valid, 1 when any is not; a spec error is returned (exit 2).
+pub fn run(spec: &Path, message: Option<&str>, files: &[PathBuf]) -> Result<i32> {
+    let loaded = crate::load::load(spec)?;
+    let router = Router::for_spec(&loaded)?;
+    let mut all_valid = true;
+    for file in files {
+        let display = file.to_string_lossy();
+        let routed = match std::fs::read(file) {
+            Ok(bytes) => router.route(message, &bytes),
+            Err(error) => crate::route::Routed {
+                message: None,
+                key: None,
+                valid: false,
+                errors: vec![eventbind_runtime::PointerError::new("", format!("cannot read the file: {error}"))],
+                kind: None,
+            },
+        };
+        all_valid &= routed.valid;
+        let line = Line { file: &display, message: routed.message, key: routed.key, valid: routed.valid, errors: routed.errors };
+        println!("{}", serde_json::to_string(&line).unwrap_or_default());
+    }
+    Ok(if all_valid { 0 } else { 1 })
 }
