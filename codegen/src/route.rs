@@ -63,14 +63,23 @@ impl Router {
             let message = loaded
                 .catalog
                 .message_named(&routed.message)
-                .ok_or_else(|| Error::new(&loaded.root, "", format!("no message {}", routed.message)))?;
+                .ok_or_else(|| {
+                    Error::new(&loaded.root, "", format!("no message {}", routed.message))
+                })?;
             let validator = match &message.payload_origin {
                 Some(origin) => Some(compile(origin, &retriever)?),
                 None => None,
             };
-            candidates.push(Candidate { name: message.name.clone(), keys: routed.keys.clone(), validator });
+            candidates.push(Candidate {
+                name: message.name.clone(),
+                keys: routed.keys.clone(),
+                validator,
+            });
         }
-        Ok(Router { rule: operation.route.clone(), candidates })
+        Ok(Router {
+            rule: operation.route.clone(),
+            candidates,
+        })
     }
 
     /// Names of the messages this router tells apart.
@@ -80,7 +89,11 @@ impl Router {
 
     /// Routes `bytes`; `name` is the event name for specs whose events are named from outside.
     pub fn route(&self, name: Option<&str>, bytes: &[u8]) -> Routed {
-        let presence_keys: Vec<&str> = self.candidates.iter().flat_map(|c| c.keys.iter().map(String::as_str)).collect();
+        let presence_keys: Vec<&str> = self
+            .candidates
+            .iter()
+            .flat_map(|c| c.keys.iter().map(String::as_str))
+            .collect();
         let rule = match &self.rule {
             RouteRule::Field { pointer } => KeyRule::Field(pointer),
             RouteRule::Presence => KeyRule::Presence(&presence_keys),
@@ -93,47 +106,103 @@ impl Router {
         };
         let key = match seen_key(rule, name.or(single), bytes) {
             Ok(key) => key.into_owned(),
-            Err(error) => return failed(None, error.key().map(str::to_string), error.kind(), error.errors().to_vec()),
+            Err(error) => {
+                return failed(
+                    None,
+                    error.key().map(str::to_string),
+                    error.kind(),
+                    error.errors().to_vec(),
+                )
+            }
         };
         let instance: Value = match serde_json::from_slice(bytes) {
             Ok(value) => value,
             Err(error) => {
                 let message = format!("line {} column {}: {error}", error.line(), error.column());
-                return failed(None, Some(key), ErrorKind::MalformedJson, vec![PointerError::new("", message)]);
+                return failed(
+                    None,
+                    Some(key),
+                    ErrorKind::MalformedJson,
+                    vec![PointerError::new("", message)],
+                );
             }
         };
-        let chosen: Vec<&Candidate> = self.candidates.iter().filter(|c| c.keys.contains(&key)).collect();
+        let chosen: Vec<&Candidate> = self
+            .candidates
+            .iter()
+            .filter(|c| c.keys.contains(&key))
+            .collect();
         if chosen.is_empty() {
             let pointer = match &self.rule {
                 RouteRule::Field { pointer } => pointer.clone(),
                 _ => String::new(),
             };
-            let error = PointerError::new(pointer, format!("unknown event {key:?}: no message of the spec has this key"));
+            let error = PointerError::new(
+                pointer,
+                format!("unknown event {key:?}: no message of the spec has this key"),
+            );
             return failed(None, Some(key), ErrorKind::UnknownEvent, vec![error]);
         }
-        let results: Vec<(&Candidate, Vec<PointerError>)> = chosen.iter().map(|c| (*c, validate(c, &instance))).collect();
-        let accepted: Vec<&Candidate> = results.iter().filter(|(_, e)| e.is_empty()).map(|(c, _)| *c).collect();
+        let results: Vec<(&Candidate, Vec<PointerError>)> = chosen
+            .iter()
+            .map(|c| (*c, validate(c, &instance)))
+            .collect();
+        let accepted: Vec<&Candidate> = results
+            .iter()
+            .filter(|(_, e)| e.is_empty())
+            .map(|(c, _)| *c)
+            .collect();
         match accepted.as_slice() {
-            [one] => Routed { message: Some(one.name.clone()), key: Some(key), valid: true, errors: Vec::new(), kind: None },
+            [one] => Routed {
+                message: Some(one.name.clone()),
+                key: Some(key),
+                valid: true,
+                errors: Vec::new(),
+                kind: None,
+            },
             [] => {
                 let (candidate, errors) = &results[0];
-                failed(Some(candidate.name.clone()), Some(key), ErrorKind::InvalidPayload, errors.clone())
+                failed(
+                    Some(candidate.name.clone()),
+                    Some(key),
+                    ErrorKind::InvalidPayload,
+                    errors.clone(),
+                )
             }
             many => {
                 let names: Vec<&str> = many.iter().map(|c| c.name.as_str()).collect();
-                let error = PointerError::new("", format!("payload matches more than one message ({})", names.join(", ")));
+                let error = PointerError::new(
+                    "",
+                    format!(
+                        "payload matches more than one message ({})",
+                        names.join(", ")
+                    ),
+                );
                 failed(None, Some(key), ErrorKind::InvalidPayload, vec![error])
             }
         }
     }
 }
 
-fn failed(message: Option<String>, key: Option<String>, kind: ErrorKind, errors: Vec<PointerError>) -> Routed {
-    Routed { message, key, valid: false, errors, kind: Some(kind) }
+fn failed(
+    message: Option<String>,
+    key: Option<String>,
+    kind: ErrorKind,
+    errors: Vec<PointerError>,
+) -> Routed {
+    Routed {
+        message,
+        key,
+        valid: false,
+        errors,
+        kind: Some(kind),
+    }
 }
 
 fn validate(candidate: &Candidate, instance: &Value) -> Vec<PointerError> {
-    let Some(validator) = &candidate.validator else { return Vec::new() };
+    let Some(validator) = &candidate.validator else {
+        return Vec::new();
+    };
     validator
         .iter_errors(instance)
         .map(|e| PointerError::new(e.instance_path().to_string(), e.to_string()))
@@ -162,7 +231,9 @@ fn fragment(pointer: &str) -> String {
     let mut out = String::new();
     for byte in pointer.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' | b'$' => out.push(byte as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' | b'$' => {
+                out.push(byte as char)
+            }
             other => out.push_str(&format!("%{other:02X}")),
         }
     }
@@ -175,7 +246,9 @@ fn file_uri(path: &Path) -> String {
     let encoded: String = text
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             other => format!("%{other:02X}"),
         })
         .collect();
@@ -199,16 +272,20 @@ impl DocumentRetriever {
             .files()
             .filter_map(|path| Some((file_uri(path), documents.root(path)?.clone())))
             .collect();
-        DocumentRetriever { files: Arc::new(files) }
+        DocumentRetriever {
+            files: Arc::new(files),
+        }
     }
 }
 
 impl jsonschema::Retrieve for DocumentRetriever {
-    fn retrieve(&self, uri: &jsonschema::Uri<String>) -> std::result::Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> std::result::Result<Value, Box<dyn std::error::Error + Send + Sync>> {
         let key = uri.as_str().split('#').next().unwrap_or_default();
-        self.files
-            .get(key)
-            .cloned()
-            .ok_or_else(|| format!("{key} is not part of the spec (remote references are not fetched)").into())
+        self.files.get(key).cloned().ok_or_else(|| {
+            format!("{key} is not part of the spec (remote references are not fetched)").into()
+        })
     }
 }

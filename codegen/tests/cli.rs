@@ -4,11 +4,18 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()
+        .unwrap()
 }
 
 fn eventbind(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_eventbind")).current_dir(dir).args(args).output().expect("eventbind runs")
+    Command::new(env!("CARGO_BIN_EXE_eventbind"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("eventbind runs")
 }
 
 fn stdout(output: &Output) -> String {
@@ -52,28 +59,50 @@ fn generate_twice_changes_no_byte_and_check_tracks_hand_edits() {
     copy_dir(&repo().join("specs"), &work.path().join("specs"));
 
     let first = eventbind(work.path(), &["generate"]);
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     let generated = work.path().join("generated");
     let before = snapshot(&generated);
     assert!(before.len() >= 8);
 
-    let second = eventbind(work.path(), &["generate", "--specs", "specs", "--out", "generated"]);
+    let second = eventbind(
+        work.path(),
+        &["generate", "--specs", "specs", "--out", "generated"],
+    );
     assert!(second.status.success());
-    assert!(stdout(&second).contains(" 0 changed"), "{}", stdout(&second));
+    assert!(
+        stdout(&second).contains(" 0 changed"),
+        "{}",
+        stdout(&second)
+    );
     assert_eq!(snapshot(&generated), before, "a second run changed bytes");
 
     let check = eventbind(work.path(), &["check"]);
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
 
     let lib = generated.join("commenda/src/lib.rs");
-    let edited = std::fs::read_to_string(&lib).unwrap().replace("pub struct EventEnvelope", "pub struct HandEdited");
+    let edited = std::fs::read_to_string(&lib)
+        .unwrap()
+        .replace("pub struct EventEnvelope", "pub struct HandEdited");
     std::fs::write(&lib, edited).unwrap();
     std::fs::remove_file(generated.join("avaza/Cargo.toml")).unwrap();
-    let check = eventbind(work.path(), &["check", "--specs", "specs", "--out", "generated"]);
+    let check = eventbind(
+        work.path(),
+        &["check", "--specs", "specs", "--out", "generated"],
+    );
     assert_eq!(check.status.code(), Some(1));
     let report = stdout(&check);
-    assert!(report.contains("stale: generated/commenda/src/lib.rs"), "{report}");
-    assert!(report.contains("missing: generated/avaza/Cargo.toml"), "{report}");
+    assert!(
+        report.contains("stale: generated/commenda/src/lib.rs"),
+        "{report}"
+    );
+    assert!(
+        report.contains("missing: generated/avaza/Cargo.toml"),
+        "{report}"
+    );
 
     assert!(eventbind(work.path(), &["generate"]).status.success());
     assert_eq!(eventbind(work.path(), &["check"]).status.code(), Some(0));
@@ -96,8 +125,16 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 fn route_prints_one_json_line_per_file_with_exit_codes() {
     let work = tempfile::tempdir().unwrap();
     let dir = work.path();
-    let good = write(dir, "good.json", r#"{"client_id": 123, "action": "update", "certificate": {"id": 300}}"#);
-    let bad = write(dir, "bad.json", r#"{"client_id": "123", "action": "update", "certificate": {"id": 300}}"#);
+    let good = write(
+        dir,
+        "good.json",
+        r#"{"client_id": 123, "action": "update", "certificate": {"id": 300}}"#,
+    );
+    let bad = write(
+        dir,
+        "bad.json",
+        r#"{"client_id": "123", "action": "update", "certificate": {"id": 300}}"#,
+    );
     let spec = repo().join("specs/avalara-certcapture");
     let spec = spec.to_str().unwrap();
 
@@ -109,16 +146,40 @@ fn route_prints_one_json_line_per_file_with_exit_codes() {
         serde_json::json!({"file": "good.json", "message": "CertificateChangeNotification", "key": "certificate", "valid": true, "errors": []})
     );
 
-    let output = eventbind(dir, &["route", "--spec", spec, good.to_str().unwrap(), bad.to_str().unwrap()]);
+    let output = eventbind(
+        dir,
+        &[
+            "route",
+            "--spec",
+            spec,
+            good.to_str().unwrap(),
+            bad.to_str().unwrap(),
+        ],
+    );
     assert_eq!(output.status.code(), Some(1));
-    let lines: Vec<serde_json::Value> = stdout(&output).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[1]["valid"], false);
     assert_eq!(lines[1]["errors"][0]["pointer"], "/client_id");
 
-    let unknown = write(dir, "unknown.json", r#"{"id": "1", "topic": "FILINGS.NEW", "data": {}}"#);
+    let unknown = write(
+        dir,
+        "unknown.json",
+        r#"{"id": "1", "topic": "FILINGS.NEW", "data": {}}"#,
+    );
     let commenda = repo().join("specs/commenda");
-    let output = eventbind(dir, &["route", "--spec", commenda.to_str().unwrap(), unknown.to_str().unwrap()]);
+    let output = eventbind(
+        dir,
+        &[
+            "route",
+            "--spec",
+            commenda.to_str().unwrap(),
+            unknown.to_str().unwrap(),
+        ],
+    );
     assert_eq!(output.status.code(), Some(1));
     let line: serde_json::Value = serde_json::from_str(stdout(&output).trim()).unwrap();
     assert_eq!(line["message"], serde_json::Value::Null);
@@ -129,13 +190,28 @@ fn route_prints_one_json_line_per_file_with_exit_codes() {
     let avaza = repo().join("specs/avaza");
     let output = eventbind(
         dir,
-        &["route", "--spec", avaza.to_str().unwrap(), "--message", "timesheet_created", capture.to_str().unwrap()],
+        &[
+            "route",
+            "--spec",
+            avaza.to_str().unwrap(),
+            "--message",
+            "timesheet_created",
+            capture.to_str().unwrap(),
+        ],
     );
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
 
     // Usage and spec errors exit 2.
-    assert_eq!(eventbind(dir, &["route", "--spec", spec]).status.code(), Some(2));
-    assert_eq!(eventbind(dir, &["route", "--spec", "no/such/spec", "good.json"]).status.code(), Some(2));
+    assert_eq!(
+        eventbind(dir, &["route", "--spec", spec]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        eventbind(dir, &["route", "--spec", "no/such/spec", "good.json"])
+            .status
+            .code(),
+        Some(2)
+    );
     assert_eq!(eventbind(dir, &["frobnicate"]).status.code(), Some(2));
 }
 
@@ -145,8 +221,15 @@ fn ir_prints_the_model_as_json() {
     assert!(output.status.success());
     let model: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(model["messages"].as_array().unwrap().len(), 9);
-    assert_eq!(model["operations"][0]["route"], serde_json::json!({"by": "field", "pointer": "/topic"}));
-    assert!(model["types"].as_array().unwrap().iter().any(|t| t["name"] == "EventEnvelope"));
+    assert_eq!(
+        model["operations"][0]["route"],
+        serde_json::json!({"by": "field", "pointer": "/topic"})
+    );
+    assert!(model["types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["name"] == "EventEnvelope"));
 }
 
 #[test]
@@ -162,5 +245,8 @@ fn a_spec_error_names_the_file_and_pointer() {
     let output = eventbind(work.path(), &["ir", "--spec", "broken"]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("asyncapi.yaml#/components/schemas/A/properties/b/$ref"), "{stderr}");
+    assert!(
+        stderr.contains("asyncapi.yaml#/components/schemas/A/properties/b/$ref"),
+        "{stderr}"
+    );
 }

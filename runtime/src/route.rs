@@ -68,7 +68,11 @@ pub enum KeyRule<'a> {
 }
 
 /// The routing key seen in (or given with) a delivery.
-pub fn seen_key<'a>(rule: KeyRule<'_>, name: Option<&'a str>, bytes: &'a [u8]) -> Result<Cow<'a, str>, ParseError> {
+pub fn seen_key<'a>(
+    rule: KeyRule<'_>,
+    name: Option<&'a str>,
+    bytes: &'a [u8],
+) -> Result<Cow<'a, str>, ParseError> {
     match rule {
         KeyRule::Field(pointer) => match crate::peek::string_at(bytes, pointer) {
             Ok(Some(key)) => Ok(key),
@@ -122,7 +126,10 @@ pub fn routing_key<'a>(
     match routing {
         Routing::Field(pointer) => seen_key(KeyRule::Field(pointer), name, bytes),
         Routing::Presence => {
-            let keys: Vec<&str> = messages.iter().flat_map(|m| m.keys.iter().copied()).collect();
+            let keys: Vec<&str> = messages
+                .iter()
+                .flat_map(|m| m.keys.iter().copied())
+                .collect();
             seen_key(KeyRule::Presence(&keys), name, bytes)
         }
         Routing::Name => seen_key(KeyRule::Name, name, bytes),

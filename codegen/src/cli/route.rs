@@ -27,12 +27,21 @@ pub fn run(spec: &Path, message: Option<&str>, files: &[PathBuf]) -> Result<i32>
                 message: None,
                 key: None,
                 valid: false,
-                errors: vec![eventbind_runtime::PointerError::new("", format!("cannot read the file: {error}"))],
+                errors: vec![eventbind_runtime::PointerError::new(
+                    "",
+                    format!("cannot read the file: {error}"),
+                )],
                 kind: None,
             },
         };
         all_valid &= routed.valid;
-        let line = Line { file: &display, message: routed.message, key: routed.key, valid: routed.valid, errors: routed.errors };
+        let line = Line {
+            file: &display,
+            message: routed.message,
+            key: routed.key,
+            valid: routed.valid,
+            errors: routed.errors,
+        };
         println!("{}", serde_json::to_string(&line).unwrap_or_default());
     }
     Ok(if all_valid { 0 } else { 1 })

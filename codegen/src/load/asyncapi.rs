@@ -75,9 +75,11 @@ pub fn load(
                 }
                 ("presence", _) => RouteRule::Presence,
                 ("name", _) => RouteRule::Name,
-                (other, _) => return Err(at.error(format!(
+                (other, _) => {
+                    return Err(at.error(format!(
                     "eventbind.toml: route.{id}: unknown rule {other:?} (field, presence, name)"
-                ))),
+                )))
+                }
             },
         };
         let enum_name = route_options

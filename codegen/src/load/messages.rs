@@ -92,23 +92,19 @@ impl<'d> MessageReader<'d> {
         let pascal = type_name(&name);
         let payload = match members.get("payload") {
             Some((_, payload_at)) => {
-                let schema_at =
-                    self.schema_location(payload_at, members.get("schemaFormat").map(|(v, _)| v))?;
-                Some((
-                    self.named_ty(&schema_at, &format!("{pascal}Payload"))?,
-                    schema_at,
-                ))
+                let format = members.get("schemaFormat").map(|(v, _)| v);
+                match self.schema_location(payload_at, format)? {
+                    Some(at) => Some((self.named_ty(&at, &format!("{pascal}Payload"))?, at)),
+                    None => None,
+                }
             }
             None => None,
         };
         let headers = match members.get("headers") {
-            Some((_, headers_at)) => {
-                let schema_at = self.schema_location(headers_at, None)?;
-                Some((
-                    self.named_ty(&schema_at, &format!("{pascal}Headers"))?,
-                    schema_at,
-                ))
-            }
+            Some((_, headers_at)) => match self.schema_location(headers_at, None)? {
+                Some(at) => Some((self.named_ty(&at, &format!("{pascal}Headers"))?, at)),
+                None => None,
+            },
             None => None,
         };
         let examples = match members.get("examples") {
@@ -174,27 +170,30 @@ impl<'d> MessageReader<'d> {
         Ok(members)
     }
 
-    /// Where the JSON Schema of a payload is, unwrapping 3.x multi-format schemas.
-    fn schema_location(&mut self, at: &Location, format_2x: Option<&Value>) -> Result<Location> {
-        let check = |format: &str, at: &Location| -> Result<()> {
-            if JSON_SCHEMA_FORMATS.iter().any(|f| format.starts_with(f)) {
-                Ok(())
-            } else {
-                Err(at.error(format!("schema format {format:?} is not supported (JSON Schema and AsyncAPI schemas are)")))
-            }
+    /// Where the JSON Schema of a payload is, unwrapping 3.x multi-format
+    /// schemas. A payload in another schema language (Avro, Protobuf, ...) is
+    /// kept as JSON, with a warning, so the rest of the spec is still usable.
+    fn schema_location(
+        &mut self,
+        at: &Location,
+        format_2x: Option<&Value>,
+    ) -> Result<Option<Location>> {
+        let node = self.converter.docs.node(at)?.clone();
+        let (format, schema_at) = match (node.get("schemaFormat"), node.get("schema"), format_2x) {
+            (Some(Value::String(format)), Some(_), _) => (Some(format.clone()), at.join("schema")),
+            (_, _, Some(Value::String(format))) => (Some(format.clone()), at.clone()),
+            _ => (None, at.clone()),
         };
-        if let Some(Value::String(format)) = format_2x {
-            check(format, at)?;
+        match format {
+            Some(format) if !JSON_SCHEMA_FORMATS.iter().any(|f| format.starts_with(f)) => {
+                self.converter.warnings.push(format!(
+                    "{at}: schema format {format:?} is not supported (JSON Schema and AsyncAPI \
+                     schemas are); the payload is kept as JSON"
+                ));
+                Ok(None)
+            }
+            _ => Ok(Some(schema_at)),
         }
-        let node = self.converter.docs.node(at)?;
-        if let (Some(Value::String(format)), Some(_)) =
-            (node.get("schemaFormat"), node.get("schema"))
-        {
-            let format = format.clone();
-            check(&format, &at.join("schemaFormat"))?;
-            return Ok(at.join("schema"));
-        }
-        Ok(at.clone())
     }
 }
 

@@ -23,6 +23,7 @@ const SPEC_FILES: &[&str] = &[
 
 /// A loaded spec: the catalog, and the parsed files it came from (kept so the
 /// source schemas can be used for validation).
+#[derive(Debug)]
 pub struct Loaded {
     pub catalog: Catalog,
     pub documents: Documents,

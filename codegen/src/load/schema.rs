@@ -100,17 +100,39 @@ impl<'d> SchemaConverter<'d> {
 
     /// Converts a schema that must become a named type (a component).
     pub fn named(&mut self, location: &Location, name: &str) -> Result<String> {
-        let target = self.docs.follow(location)?;
-        if let Some(existing) = self.by_origin.get(&target) {
+        if let Some(existing) = self.by_origin.get(location) {
             return Ok(existing.clone());
         }
-        let ty = self.convert(&target, name, true)?;
+        let target = self.docs.follow(location)?;
+        if &target != location {
+            let target_name = match (self.by_origin.get(&target), component_name(&target)) {
+                (Some(existing), _) => existing.clone(),
+                (None, Some(component)) => self.named(&target, &component)?,
+                (None, None) => self.named(&target, name)?,
+            };
+            // A component that only refers to another keeps its own name, as an alias.
+            if component_name(location).is_some() && type_name(name) != target_name {
+                let alias = self.reserve(location, name)?;
+                let def = self.def_base(location, &alias)?;
+                let inner = Ty::new(TyKind::Named { name: target_name });
+                self.finish(
+                    &alias,
+                    TypeDef {
+                        kind: TypeKind::Newtype { inner },
+                        ..def
+                    },
+                );
+                return Ok(alias);
+            }
+            return Ok(target_name);
+        }
+        let ty = self.convert(location, name, true)?;
         match ty.kind {
             TyKind::Named { name } if !ty.nullable && ty.constraints.is_empty() => Ok(name),
             _ => {
                 // A primitive, array or map component: a newtype keeps its name.
-                let name = self.reserve(&target, name)?;
-                let def = self.def_base(&target, &name)?;
+                let name = self.reserve(location, name)?;
+                let def = self.def_base(location, &name)?;
                 self.finish(
                     &name,
                     TypeDef {

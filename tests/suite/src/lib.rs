@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 
 /// The repository root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repository root")
 }
 
 /// `specs/<vendor>`.
@@ -37,15 +40,32 @@ pub fn examples(vendor: &str) -> Vec<SpecExample> {
     let text = std::fs::read_to_string(&path).expect("spec readable");
     let doc: Value = serde_yaml::from_str(&text).expect("spec is YAML");
     let mut out = Vec::new();
-    let messages = doc.pointer("/components/messages").and_then(Value::as_object).expect("components/messages");
+    let messages = doc
+        .pointer("/components/messages")
+        .and_then(Value::as_object)
+        .expect("components/messages");
     for (key, message) in messages {
-        let name = message.get("name").and_then(Value::as_str).unwrap_or(key).to_string();
-        for (index, example) in message.get("examples").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        let name = message
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or(key)
+            .to_string();
+        for (index, example) in message
+            .get("examples")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             if let Some(payload) = example.get("payload") {
                 out.push(SpecExample {
                     vendor: vendor.to_string(),
                     message: name.clone(),
-                    name: example.get("name").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| index.to_string()),
+                    name: example
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                        .unwrap_or_else(|| index.to_string()),
                     payload: payload.clone(),
                 });
             }

@@ -5,13 +5,21 @@ use eventbind_runtime::Route;
 use eventbind_suite::{examples, spec_dir, SpecExample, VENDORS};
 
 /// Routes one example through the vendor's generated crate; returns the message name.
-fn route_generated(example: &SpecExample) -> Result<Option<&'static str>, eventbind_runtime::ParseError> {
+fn route_generated(
+    example: &SpecExample,
+) -> Result<Option<&'static str>, eventbind_runtime::ParseError> {
     let bytes = serde_json::to_vec(&example.payload).expect("example serialises");
     Ok(match example.vendor.as_str() {
-        "avalara-certcapture" => eventbind_avalara_certcapture::CertCaptureEvent::parse(&bytes)?.message_name(),
+        "avalara-certcapture" => {
+            eventbind_avalara_certcapture::CertCaptureEvent::parse(&bytes)?.message_name()
+        }
         "commenda" => eventbind_commenda::CommendaEvent::parse(&bytes)?.message_name(),
-        "avaza" => eventbind_avaza::AvazaEvent::parse_named(&example.message, &bytes)?.message_name(),
-        "vertex" => eventbind_vertex::VertexEvent::parse_named(&example.message, &bytes)?.message_name(),
+        "avaza" => {
+            eventbind_avaza::AvazaEvent::parse_named(&example.message, &bytes)?.message_name()
+        }
+        "vertex" => {
+            eventbind_vertex::VertexEvent::parse_named(&example.message, &bytes)?.message_name()
+        }
         other => panic!("no generated crate for {other}"),
     })
 }
@@ -23,9 +31,15 @@ fn every_example_routes_to_its_message_through_the_generated_crates() {
         let list = examples(vendor);
         assert!(!list.is_empty(), "{vendor} has no examples");
         for example in list {
-            let routed = route_generated(&example)
-                .unwrap_or_else(|e| panic!("{vendor} {} example {}: {e}", example.message, example.name));
-            assert_eq!(routed, Some(example.message.as_str()), "{vendor} example {}", example.name);
+            let routed = route_generated(&example).unwrap_or_else(|e| {
+                panic!("{vendor} {} example {}: {e}", example.message, example.name)
+            });
+            assert_eq!(
+                routed,
+                Some(example.message.as_str()),
+                "{vendor} example {}",
+                example.name
+            );
             count += 1;
         }
     }
@@ -41,7 +55,11 @@ fn every_example_routes_to_its_message_through_the_spec_router() {
             let bytes = serde_json::to_vec(&example.payload).unwrap();
             let name = matches!(*vendor, "avaza" | "vertex").then_some(example.message.as_str());
             let routed = router.route(name, &bytes);
-            assert!(routed.valid, "{vendor} {} {}: {:?}", example.message, example.name, routed.errors);
+            assert!(
+                routed.valid,
+                "{vendor} {} {}: {:?}",
+                example.message, example.name, routed.errors
+            );
             assert_eq!(routed.message.as_deref(), Some(example.message.as_str()));
         }
     }
@@ -54,8 +72,12 @@ fn typed_events_serialise_back_to_the_same_json() {
         for example in examples(vendor) {
             let bytes = serde_json::to_vec(&example.payload).unwrap();
             let back = match vendor {
-                "commenda" => serde_json::to_value(eventbind_commenda::CommendaEvent::parse(&bytes).unwrap()),
-                _ => serde_json::to_value(eventbind_avalara_certcapture::CertCaptureEvent::parse(&bytes).unwrap()),
+                "commenda" => {
+                    serde_json::to_value(eventbind_commenda::CommendaEvent::parse(&bytes).unwrap())
+                }
+                _ => serde_json::to_value(
+                    eventbind_avalara_certcapture::CertCaptureEvent::parse(&bytes).unwrap(),
+                ),
             }
             .unwrap();
             // JSON equality: a `number` field written as 100000 comes back as 100000.0.
@@ -73,7 +95,9 @@ fn typed_events_serialise_back_to_the_same_json() {
 fn the_avaza_capture_routes_as_timesheet_created() {
     let bytes = std::fs::read(spec_dir("avaza").join("captures/timesheet_created.json")).unwrap();
     let event = eventbind_avaza::AvazaEvent::parse_named("timesheet_created", &bytes).unwrap();
-    let eventbind_avaza::AvazaEvent::TimesheetCreated(body) = event else { panic!("not a timesheet: {event:?}") };
+    let eventbind_avaza::AvazaEvent::TimesheetCreated(body) = event else {
+        panic!("not a timesheet: {event:?}")
+    };
     assert_eq!(body.0.len(), 1);
     assert_eq!(body.0[0].time_sheet_entry_id, 18528);
     assert_eq!(body.0[0].duration, 4.0);

@@ -8,8 +8,13 @@ use eventbind_suite::root;
 #[test]
 fn checked_in_crates_match_the_generator() {
     let root = root();
-    let files = generate_all(&root.join("specs"), &root.join("generated")).expect("generation succeeds");
-    assert!(files.len() >= 8, "expected a Cargo.toml and lib.rs per vendor, got {}", files.len());
+    let files =
+        generate_all(&root.join("specs"), &root.join("generated")).expect("generation succeeds");
+    assert!(
+        files.len() >= 8,
+        "expected a Cargo.toml and lib.rs per vendor, got {}",
+        files.len()
+    );
     let mut stale = Vec::new();
     for file in &files {
         let on_disk = std::fs::read_to_string(&file.path).unwrap_or_default();
@@ -18,11 +23,18 @@ fn checked_in_crates_match_the_generator() {
                 .lines()
                 .zip(file.contents.lines())
                 .position(|(a, b)| a != b)
-                .map_or_else(|| "length differs".to_string(), |line| format!("first difference at line {}", line + 1));
+                .map_or_else(
+                    || "length differs".to_string(),
+                    |line| format!("first difference at line {}", line + 1),
+                );
             stale.push(format!("{} ({first_difference})", file.path.display()));
         }
     }
-    assert!(stale.is_empty(), "stale generated files (run `eventbind generate`):\n{}", stale.join("\n"));
+    assert!(
+        stale.is_empty(),
+        "stale generated files (run `eventbind generate`):\n{}",
+        stale.join("\n")
+    );
 }
 
 #[test]
@@ -41,7 +53,10 @@ fn generated_crates_are_clippy_clean() {
     for vendor in eventbind_suite::VENDORS {
         command.args(["-p", &format!("eventbind-{vendor}")]);
     }
-    let output = command.args(["--", "-D", "warnings"]).output().expect("cargo clippy runs");
+    let output = command
+        .args(["--", "-D", "warnings"])
+        .output()
+        .expect("cargo clippy runs");
     assert!(
         output.status.success(),
         "clippy found problems in generated code:\n{}",

@@ -34,18 +34,27 @@ mod certcapture {
         let error = CertCaptureEvent::parse(&bytes(&extra)).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidPayload);
         assert_eq!(error.message(), Some("CertificateChangeNotification"));
-        assert!(error.to_string().contains("unknown field `note`"), "{error}");
+        assert!(
+            error.to_string().contains("unknown field `note`"),
+            "{error}"
+        );
 
         let nested = json!({"client_id": 1, "action": "add", "customer": {"id": 1, "email": "x"}});
         let error = CertCaptureEvent::parse(&bytes(&nested)).unwrap_err();
-        assert!(error.to_string().contains("unknown field `email`"), "{error}");
+        assert!(
+            error.to_string().contains("unknown field `email`"),
+            "{error}"
+        );
         assert!(error.pointer().starts_with("/customer"), "{error}");
     }
 
     #[test]
     fn a_client_id_beyond_i32_is_accepted() {
-        let big = json!({"client_id": 3000000000u64, "action": "delete", "certificate": {"id": 300}});
-        let CertCaptureEvent::CertificateChangeNotification(payload) = CertCaptureEvent::parse(&bytes(&big)).unwrap() else {
+        let big =
+            json!({"client_id": 3000000000u64, "action": "delete", "certificate": {"id": 300}});
+        let CertCaptureEvent::CertificateChangeNotification(payload) =
+            CertCaptureEvent::parse(&bytes(&big)).unwrap()
+        else {
             panic!("wrong message")
         };
         assert_eq!(payload.client_id, 3_000_000_000);
@@ -81,23 +90,33 @@ mod commenda {
         // Odd spacing and key order on purpose: the raw JSON must be kept byte for byte.
         let raw = br#"{"topic" : "FILINGS.RETURN.FILED",  "id":"1","data":{"z":1,"a":[true ,null]},"n":1.50}"#;
         let event = CommendaEvent::parse(raw).unwrap();
-        let CommendaEvent::Unknown(unknown) = &event else { panic!("not unknown: {event:?}") };
+        let CommendaEvent::Unknown(unknown) = &event else {
+            panic!("not unknown: {event:?}")
+        };
         assert_eq!(unknown.raw().as_bytes(), raw);
         assert_eq!(unknown.key(), Some("FILINGS.RETURN.FILED"));
         assert_eq!(event.message_name(), None);
         assert_eq!(serde_json::to_vec(&event).unwrap(), raw.to_vec());
 
         let received: Received<CommendaEvent> = Received::parse(raw.to_vec());
-        assert!(matches!(received.outcome(), eventbind_runtime::route::Outcome::Unknown(_)));
+        assert!(matches!(
+            received.outcome(),
+            eventbind_runtime::route::Outcome::Unknown(_)
+        ));
         assert_eq!(received.raw().as_ref(), raw);
     }
 
     #[test]
     fn both_spellings_of_the_validation_topic_reach_the_same_message() {
         let data = json!({"corporation_id": "a", "registration_id": "b"});
-        for topic in ["REGISTRATIONS.EXISTING.VALIDATION.SUCCEEDED", "REGISTRATIONS.EXISTING.VALIDATION_SUCCEEDED"] {
+        for topic in [
+            "REGISTRATIONS.EXISTING.VALIDATION.SUCCEEDED",
+            "REGISTRATIONS.EXISTING.VALIDATION_SUCCEEDED",
+        ] {
             let event = CommendaEvent::parse(&bytes(&envelope(topic, data.clone()))).unwrap();
-            let CommendaEvent::RegistrationsExistingValidationSucceeded(event) = event else { panic!("{topic}: {event:?}") };
+            let CommendaEvent::RegistrationsExistingValidationSucceeded(event) = event else {
+                panic!("{topic}: {event:?}")
+            };
             assert_eq!(event.topic, topic);
             assert_eq!(event.data.registration_id, "b");
         }
@@ -105,14 +124,17 @@ mod commenda {
 
     #[test]
     fn a_wrong_type_reports_the_exact_pointer() {
-        let mut payload = envelope("NEXUS.THRESHOLD.STATE.ALERT", json!({
-            "corporation_id": "a", "country": "US", "state": "AK",
-            "nexus_rule": {"sales_threshold": 100000, "transaction_threshold": "200",
-                           "threshold_type": "SALES_OR_TRANSACTIONS", "evaluation_period_type": "PREVIOUS_CALENDAR_YEAR"},
-            "calculation": {"sales_exposure_percentage": 0.8, "transaction_exposure_percentage": 0.06,
-                            "total_sales": 80000, "total_transactions": 12},
-            "is_nexus_breached": false, "date_of_breach": null
-        }));
+        let mut payload = envelope(
+            "NEXUS.THRESHOLD.STATE.ALERT",
+            json!({
+                "corporation_id": "a", "country": "US", "state": "AK",
+                "nexus_rule": {"sales_threshold": 100000, "transaction_threshold": "200",
+                               "threshold_type": "SALES_OR_TRANSACTIONS", "evaluation_period_type": "PREVIOUS_CALENDAR_YEAR"},
+                "calculation": {"sales_exposure_percentage": 0.8, "transaction_exposure_percentage": 0.06,
+                                "total_sales": 80000, "total_transactions": 12},
+                "is_nexus_breached": false, "date_of_breach": null
+            }),
+        );
         let error = CommendaEvent::parse(&bytes(&payload)).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidPayload);
         assert_eq!(error.message(), Some("NexusThresholdStateAlert"));
@@ -126,33 +148,50 @@ mod commenda {
 
     #[test]
     fn a_shared_topic_is_settled_by_the_payload() {
-        let customs = envelope("EXEMPTION_CERTIFICATES.VERIFICATION.SUCCEEDED", json!({
-            "customs_code": "1701.99.50.17", "destination_country": "US",
-            "rules": [{"description": "Other", "general_rate_of_duty": "35.74¢/kg", "units": ["COUNT", "KG"]}]
-        }));
+        let customs = envelope(
+            "EXEMPTION_CERTIFICATES.VERIFICATION.SUCCEEDED",
+            json!({
+                "customs_code": "1701.99.50.17", "destination_country": "US",
+                "rules": [{"description": "Other", "general_rate_of_duty": "35.74¢/kg", "units": ["COUNT", "KG"]}]
+            }),
+        );
         let event = CommendaEvent::parse(&bytes(&customs)).unwrap();
         assert_eq!(event.message_name(), Some("CustomsDutyCustomsCodeUpdate"));
 
-        let certificate = envelope("EXEMPTION_CERTIFICATES.VERIFICATION.SUCCEEDED",
-            json!({"corporation_id": "a", "exemption_certificate_id": "b"}));
+        let certificate = envelope(
+            "EXEMPTION_CERTIFICATES.VERIFICATION.SUCCEEDED",
+            json!({"corporation_id": "a", "exemption_certificate_id": "b"}),
+        );
         let event = CommendaEvent::parse(&bytes(&certificate)).unwrap();
-        assert_eq!(event.message_name(), Some("ExemptionCertificatesVerificationSucceeded"));
+        assert_eq!(
+            event.message_name(),
+            Some("ExemptionCertificatesVerificationSucceeded")
+        );
     }
 
     #[test]
     fn null_and_absent_stay_apart() {
-        let mut payload = envelope("NEXUS.THRESHOLD.STATE.ALERT", json!({
-            "corporation_id": "a", "country": "US", "state": "AK",
-            "nexus_rule": {"sales_threshold": 1, "transaction_threshold": 2, "threshold_type": "T", "evaluation_period_type": "P"},
-            "calculation": {"sales_exposure_percentage": 0.8, "transaction_exposure_percentage": 0.06, "total_sales": 1, "total_transactions": 1},
-            "is_nexus_breached": false, "date_of_breach": null
-        }));
+        let mut payload = envelope(
+            "NEXUS.THRESHOLD.STATE.ALERT",
+            json!({
+                "corporation_id": "a", "country": "US", "state": "AK",
+                "nexus_rule": {"sales_threshold": 1, "transaction_threshold": 2, "threshold_type": "T", "evaluation_period_type": "P"},
+                "calculation": {"sales_exposure_percentage": 0.8, "transaction_exposure_percentage": 0.06, "total_sales": 1, "total_transactions": 1},
+                "is_nexus_breached": false, "date_of_breach": null
+            }),
+        );
         let event = CommendaEvent::parse(&bytes(&payload)).unwrap();
         let back = serde_json::to_value(&event).unwrap();
-        assert!(eventbind_runtime::check::json_equal(&back, &payload), "{back}");
+        assert!(
+            eventbind_runtime::check::json_equal(&back, &payload),
+            "{back}"
+        );
         assert_eq!(back["data"]["date_of_breach"], Value::Null);
         // date_of_breach is required (every example has it) but may be null: absent is an error.
-        payload["data"].as_object_mut().unwrap().remove("date_of_breach");
+        payload["data"]
+            .as_object_mut()
+            .unwrap()
+            .remove("date_of_breach");
         let error = CommendaEvent::parse(&bytes(&payload)).unwrap_err();
         assert!(error.to_string().contains("date_of_breach"), "{error}");
     }
@@ -172,8 +211,13 @@ mod avaza {
     use eventbind_avaza::AvazaEvent;
 
     fn timesheet() -> Value {
-        serde_json::from_slice(&std::fs::read(eventbind_suite::spec_dir("avaza").join("captures/timesheet_created.json")).unwrap())
-            .unwrap()
+        serde_json::from_slice(
+            &std::fs::read(
+                eventbind_suite::spec_dir("avaza").join("captures/timesheet_created.json"),
+            )
+            .unwrap(),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -212,7 +256,9 @@ mod avaza {
 
         let raw = br#"[{"QuoteID": 1}]"#;
         let event = AvazaEvent::parse_named("quote_created", raw).unwrap();
-        let AvazaEvent::Unknown(unknown) = event else { panic!("not unknown") };
+        let AvazaEvent::Unknown(unknown) = event else {
+            panic!("not unknown")
+        };
         assert_eq!(unknown.key(), Some("quote_created"));
         assert_eq!(unknown.raw().as_bytes(), raw);
     }
@@ -257,7 +303,12 @@ mod vertex {
 
     #[test]
     fn headers_are_read_case_insensitively() {
-        let headers = eventbind_runtime::headers::from_pairs::<eventbind_vertex::EventDeliveryHeaders, _, _, _>([
+        let headers = eventbind_runtime::headers::from_pairs::<
+            eventbind_vertex::EventDeliveryHeaders,
+            _,
+            _,
+            _,
+        >([
             ("Vertex-HMAC-SHA256", "abc"),
             ("Idempotency-Key", "k1"),
             ("vertex-webhooks-test", "true"),

@@ -110,6 +110,18 @@ pub fn type_item(def: &TypeDef, recursion: &Recursion, uses: &mut Uses) -> Token
                 }
             }
         }
+        TypeKind::Newtype { inner }
+            if matches!(inner.kind, TyKind::Named { .. })
+                && !inner.nullable
+                && inner.constraints.is_empty() =>
+        {
+            // A schema that is only a reference to another: the same type, by another name.
+            let target = rust_type(inner, false, uses);
+            quote! {
+                #docs
+                pub type #name = #target;
+            }
+        }
         TypeKind::Newtype { inner } => {
             let boxed = matches!(&inner.kind, TyKind::Named { name } if recursion.needs_box(&def.name, name));
             let ty = value_type(inner, boxed, uses);
