@@ -85,7 +85,8 @@ impl Builder {
                     spec.join("eventbind.toml").display()
                 );
             }
-            let module = rust::module(&loaded.catalog, &display(spec))?;
+            let origin = format!("from the spec {:?} by the build script", loaded.catalog.name);
+            let module = rust::module(&loaded.catalog, &origin)?;
             let path = out_dir.join(format!("{}.rs", loaded.catalog.name.replace('-', "_")));
             write_if_changed(&path, &module.source)?;
             written.push(path);
@@ -166,10 +167,6 @@ fn relative_path(from: &Path, to: &Path) -> Option<String> {
             .map(|c| c.as_os_str().to_string_lossy().into_owned()),
     );
     Some(parts.join("/"))
-}
-
-fn display(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
 }
 
 /// Writes `contents` unless the file already holds exactly that (so a second

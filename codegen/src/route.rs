@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::load::Loaded;
 use crate::model::{Operation, RouteRule};
 use crate::spec::Documents;
-use eventbind_runtime::route::{seen_key, KeyRule};
+use eventbind_runtime::route::{seen_key, KeyRule, PresenceKeys};
 use eventbind_runtime::{ErrorKind, PointerError};
 use serde::Serialize;
 use serde_json::Value;
@@ -96,7 +96,7 @@ impl Router {
             .collect();
         let rule = match &self.rule {
             RouteRule::Field { pointer } => KeyRule::Field(pointer),
-            RouteRule::Presence => KeyRule::Presence(&presence_keys),
+            RouteRule::Presence => KeyRule::Presence(PresenceKeys::List(&presence_keys)),
             RouteRule::Name => KeyRule::Name,
         };
         // With one message and no name given, that message is meant.

@@ -58,7 +58,13 @@ impl Constraints {
             "maximum" => set(&mut self.maximum, meta.value()?.parse()?, &meta),
             "exclusive_minimum" => set(&mut self.exclusive_minimum, meta.value()?.parse()?, &meta),
             "exclusive_maximum" => set(&mut self.exclusive_maximum, meta.value()?.parse()?, &meta),
-            "multiple_of" => set(&mut self.multiple_of, meta.value()?.parse()?, &meta),
+            "multiple_of" => {
+                let divisor: Expr = meta.value()?.parse()?;
+                if is_zero_or_negative(&divisor) {
+                    return Err(meta.error("multiple_of must be greater than 0"));
+                }
+                set(&mut self.multiple_of, divisor, &meta)
+            }
             "pattern" => {
                 let lit: LitStr = meta.value()?.parse()?;
                 set(&mut self.pattern, lit, &meta)
@@ -197,4 +203,17 @@ fn format_variant(lit: &LitStr) -> syn::Result<TokenStream> {
             ))
         }
     })
+}
+
+/// Whether a literal divisor is `0`, `0.0` or negative (caught at compile time).
+fn is_zero_or_negative(expr: &Expr) -> bool {
+    match expr {
+        Expr::Unary(unary) => matches!(unary.op, syn::UnOp::Neg(_)),
+        Expr::Lit(lit) => match &lit.lit {
+            syn::Lit::Int(i) => i.base10_parse::<u128>().is_ok_and(|v| v == 0),
+            syn::Lit::Float(f) => f.base10_parse::<f64>().is_ok_and(|v| v <= 0.0),
+            _ => false,
+        },
+        _ => false,
+    }
 }

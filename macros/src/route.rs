@@ -55,6 +55,9 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             }
             VariantAttr::Message { name, keys } => {
                 let name = name.unwrap_or_else(|| variant.ident.to_string());
+                if messages.iter().any(|m: &Message| m.name == name) {
+                    return Err(syn::Error::new_spanned(variant, format!("a second variant is message {name:?}")));
+                }
                 let keys = if keys.is_empty() {
                     vec![name.clone()]
                 } else {
@@ -91,6 +94,11 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         let variant = &m.variant;
         let ty = &m.ty;
         quote!(#index => #rt::from_slice::<#ty>(bytes).map(Self::#variant),)
+    });
+    let try_arms = messages.iter().enumerate().map(|(index, m)| {
+        let variant = &m.variant;
+        let ty = &m.ty;
+        quote!(#index => #rt::parse::try_from_slice::<#ty>(bytes).map(Self::#variant),)
     });
     let name_arms = messages.iter().map(|m| {
         let variant = &m.variant;
@@ -132,6 +140,13 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
                 }
             }
 
+            fn try_message(index: usize, bytes: &[u8]) -> ::core::option::Option<Self> {
+                match index {
+                    #(#try_arms)*
+                    _ => ::core::option::Option::None,
+                }
+            }
+
             fn from_unknown(event: #rt::UnknownEvent) -> Self {
                 Self::#unknown(event)
             }
@@ -162,7 +177,11 @@ fn enum_rule(attrs: &[Attribute]) -> syn::Result<Option<Rule>> {
     for attr in attrs.iter().filter(|a| a.path().is_ident("route")) {
         attr.parse_nested_meta(|meta| {
             let next = if meta.path.is_ident("field") {
-                Rule::Field(meta.value()?.parse()?)
+                let pointer: LitStr = meta.value()?.parse()?;
+                if !pointer.value().starts_with('/') {
+                    return Err(syn::Error::new(pointer.span(), "the routing field must be a JSON Pointer such as \"/topic\""));
+                }
+                Rule::Field(pointer)
             } else if meta.path.is_ident("presence") {
                 Rule::Presence
             } else if meta.path.is_ident("name") {

@@ -149,15 +149,16 @@ pub fn exclusive_maximum<N: Numeric>(value: N, max: f64, at: &Path<'_>, errors: 
 }
 
 pub fn multiple_of<N: Numeric>(value: N, divisor: f64, at: &Path<'_>, errors: &mut Errors) {
-    let ok = match (
-        value.as_i64(),
-        divisor.fract() == 0.0 && divisor.abs() < 9.2e18,
-    ) {
-        (Some(int), true) => int % (divisor as i64) == 0,
+    if !(divisor > 0.0 && divisor.is_finite()) {
+        errors.push(at, format!("multipleOf {divisor} is not a positive number"));
+        return;
+    }
+    let exact_integer = divisor.fract() == 0.0 && divisor < 9.2e18;
+    let ok = match (value.as_i64(), exact_integer) {
+        (Some(int), true) => int.checked_rem(divisor as i64).is_some_and(|r| r == 0),
         _ => {
             let quotient = value.as_f64() / divisor;
-            quotient.is_finite()
-                && (quotient - quotient.round()).abs() <= 1e-9 * quotient.abs().max(1.0)
+            quotient.is_finite() && (quotient - quotient.round()).abs() <= 1e-9 * quotient.abs().max(1.0)
         }
     };
     if !ok {

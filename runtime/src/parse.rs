@@ -19,6 +19,13 @@ pub fn from_slice<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, Par
     validated(value)
 }
 
+/// Parses and validates without locating faults: `None` on any failure. For
+/// trying candidates whose errors would be thrown away.
+pub fn try_from_slice<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Option<T> {
+    let value = serde_json::from_slice::<T>(bytes).ok()?;
+    value.validate().is_ok().then_some(value)
+}
+
 /// Like [`from_slice`], from an already parsed JSON value.
 pub fn from_value<T: DeserializeOwned + Validate>(
     value: &serde_json::Value,

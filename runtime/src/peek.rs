@@ -9,124 +9,147 @@ use std::fmt;
 
 /// The string at `pointer` (e.g. `/topic`), or `None` when the document has no
 /// string there. Borrows from `bytes` when the string has no escapes.
-pub fn string_at<'de>(
-    bytes: &'de [u8],
-    pointer: &str,
-) -> Result<Option<Cow<'de, str>>, serde_json::Error> {
-    let tokens: Vec<String> = pointer
-        .split('/')
-        .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
-        .collect();
+///
+/// Reading stops as soon as the string is found: the typed parse that follows
+/// reads (and checks) the whole document anyway. When the string is not
+/// found, the whole document has been read and checked.
+pub fn string_at<'de>(bytes: &'de [u8], pointer: &str) -> Result<Option<Cow<'de, str>>, serde_json::Error> {
+    let found = std::cell::RefCell::new(None);
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let found = StringAt { tokens: &tokens }.deserialize(&mut de)?;
-    de.end()?;
-    Ok(found)
+    match (StringAt { rest: pointer, found: &found }).deserialize(&mut de) {
+        Ok(()) => {
+            de.end()?;
+            Ok(found.into_inner())
+        }
+        Err(error) => match found.into_inner() {
+            Some(key) => Ok(Some(key)),
+            None => Err(error),
+        },
+    }
 }
 
-struct StringAt<'t> {
-    tokens: &'t [String],
+/// Splits the first reference token off a pointer: `/a/b` → (`a`, `/b`).
+fn split_token(pointer: &str) -> Option<(&str, &str)> {
+    let rest = pointer.strip_prefix('/')?;
+    Some(match rest.find('/') {
+        Some(end) => (&rest[..end], &rest[end..]),
+        None => (rest, ""),
+    })
 }
 
-impl<'de> DeserializeSeed<'de> for StringAt<'_> {
-    type Value = Option<Cow<'de, str>>;
+/// Whether a member name equals an (escaped) reference token.
+fn token_matches(key: &str, token: &str) -> bool {
+    if !token.contains('~') {
+        return key == token;
+    }
+    key == token.replace("~1", "/").replace("~0", "~")
+}
 
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
+struct StringAt<'p, 'f, 'de> {
+    /// The part of the pointer still to follow.
+    rest: &'p str,
+    found: &'f std::cell::RefCell<Option<Cow<'de, str>>>,
+}
+
+impl<'de> DeserializeSeed<'de> for StringAt<'_, '_, 'de> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
         de.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for StringAt<'_> {
-    type Value = Option<Cow<'de, str>>;
+impl<'de> StringAt<'_, '_, 'de> {
+    /// Records the key and stops reading (the error is recognised by the caller).
+    fn stop<E: serde::de::Error>(self, key: Cow<'de, str>) -> Result<(), E> {
+        if !self.rest.is_empty() {
+            return Ok(());
+        }
+        *self.found.borrow_mut() = Some(key);
+        Err(E::custom("routing key found"))
+    }
+}
+
+impl<'de> Visitor<'de> for StringAt<'_, '_, 'de> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
 
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(self.tokens.is_empty().then_some(Cow::Borrowed(v)))
+    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<(), E> {
+        self.stop(Cow::Borrowed(v))
     }
 
-    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(self.tokens.is_empty().then(|| Cow::Owned(v.to_owned())))
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
+        self.stop(Cow::Owned(v.to_owned()))
     }
 
-    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
-        Ok(self.tokens.is_empty().then_some(Cow::Owned(v)))
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<(), E> {
+        self.stop(Cow::Owned(v))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut found = None;
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let next = split_token(self.rest);
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            match self.tokens.split_first() {
-                Some((first, rest)) if found.is_none() && key == first.as_str() => {
-                    found = map.next_value_seed(StringAt { tokens: rest })?;
+            match next {
+                Some((token, rest)) if token_matches(&key, token) => {
+                    map.next_value_seed(StringAt { rest, found: self.found })?;
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
-        Ok(found)
+        Ok(())
     }
 
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let wanted = self
-            .tokens
-            .split_first()
-            .and_then(|(first, rest)| Some((first.parse::<usize>().ok()?, rest)));
-        let mut found = None;
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let wanted = split_token(self.rest).and_then(|(token, rest)| Some((token.parse::<usize>().ok()?, rest)));
         let mut index = 0;
         loop {
-            match wanted {
-                Some((i, rest)) if i == index => {
-                    match seq.next_element_seed(StringAt { tokens: rest })? {
-                        Some(value) => found = value,
-                        None => break,
-                    }
-                }
-                _ => {
-                    if seq.next_element::<IgnoredAny>()?.is_none() {
-                        break;
-                    }
-                }
+            let more = match wanted {
+                Some((i, rest)) if i == index => seq.next_element_seed(StringAt { rest, found: self.found })?.is_some(),
+                _ => seq.next_element::<IgnoredAny>()?.is_some(),
+            };
+            if !more {
+                return Ok(());
             }
             index += 1;
         }
-        Ok(found)
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(None)
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
     }
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(None)
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
     }
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(None)
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
     }
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(None)
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
     }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
     }
 }
 
-/// Which of `keys` are members of the top-level object, as a bit set
-/// (bit `i` for `keys[i]`; at most 64 keys are told apart).
-pub fn present_keys(bytes: &[u8], keys: &[&str]) -> Result<u64, serde_json::Error> {
+/// Which keys are members of the top-level object, as a bit set: `position`
+/// maps a member name to its bit (at most 64 keys are told apart).
+pub fn present_keys(bytes: &[u8], position: impl Fn(&str) -> Option<usize>) -> Result<u64, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let found = de.deserialize_any(PresentKeys { keys })?;
+    let found = de.deserialize_any(PresentKeys { position })?;
     de.end()?;
     Ok(found)
 }
 
-struct PresentKeys<'k> {
-    keys: &'k [&'k str],
+struct PresentKeys<F> {
+    position: F,
 }
 
-impl<'de> Visitor<'de> for PresentKeys<'_> {
+impl<'de, F: Fn(&str) -> Option<usize>> Visitor<'de> for PresentKeys<F> {
     type Value = u64;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -136,7 +159,7 @@ impl<'de> Visitor<'de> for PresentKeys<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<u64, A::Error> {
         let mut found = 0u64;
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            if let Some(i) = self.keys.iter().take(64).position(|k| *k == key) {
+            if let Some(i) = (self.position)(&key).filter(|i| *i < 64) {
                 found |= 1 << i;
             }
             map.next_value::<IgnoredAny>()?;
@@ -176,27 +199,22 @@ mod tests {
     #[test]
     fn finds_nested_string_and_skips_the_rest() {
         let doc = br#"{"a":[1,{"x":2}],"data":{"type":"T\"1"},"z":null}"#;
-        assert_eq!(
-            string_at(doc, "/data/type").unwrap().as_deref(),
-            Some("T\"1")
-        );
+        assert_eq!(string_at(doc, "/data/type").unwrap().as_deref(), Some("T\"1"));
         assert_eq!(string_at(doc, "/a/1/x").unwrap(), None);
         assert_eq!(string_at(doc, "/missing").unwrap(), None);
-        assert!(string_at(b"{\"topic\": \"x\"} trailing", "/topic").is_err());
+        // Found early: the rest is read (and checked) by the typed parse that follows.
+        assert_eq!(string_at(b"{\"topic\": \"x\", garbage", "/topic").unwrap().as_deref(), Some("x"));
+        assert!(string_at(b"{\"id\": 1} trailing", "/topic").is_err());
         assert!(string_at(b"{\"topic\": ", "/topic").is_err());
+        assert_eq!(string_at(br#"{"a~b/c": "y"}"#, "/a~0b~1c").unwrap().as_deref(), Some("y"));
     }
 
     #[test]
     fn reports_present_keys() {
         let keys = ["certificate", "customer"];
-        assert_eq!(
-            present_keys(br#"{"certificate":{"id":1}}"#, &keys).unwrap(),
-            0b01
-        );
-        assert_eq!(
-            present_keys(br#"{"customer":1,"certificate":2}"#, &keys).unwrap(),
-            0b11
-        );
-        assert_eq!(present_keys(br#"[1,2]"#, &keys).unwrap(), 0);
+        let position = |k: &str| keys.iter().position(|x| *x == k);
+        assert_eq!(present_keys(br#"{"certificate":{"id":1}}"#, position).unwrap(), 0b01);
+        assert_eq!(present_keys(br#"{"customer":1,"certificate":2}"#, position).unwrap(), 0b11);
+        assert_eq!(present_keys(br#"[1,2]"#, position).unwrap(), 0);
     }
 }

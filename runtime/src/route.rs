@@ -39,6 +39,10 @@ pub trait Route: Sized {
     /// Parses and validates `bytes` as message `MESSAGES[index]`.
     fn parse_message(index: usize, bytes: &[u8]) -> Result<Self, ParseError>;
 
+    /// Like [`Route::parse_message`] but without locating faults (cheaper when
+    /// the error would be discarded).
+    fn try_message(index: usize, bytes: &[u8]) -> Option<Self>;
+
     /// Wraps an event the spec does not know.
     fn from_unknown(event: UnknownEvent) -> Self;
 
@@ -62,7 +66,7 @@ pub enum KeyRule<'a> {
     /// The string at this JSON Pointer.
     Field(&'a str),
     /// Which of these top-level members is present.
-    Presence(&'a [&'a str]),
+    Presence(PresenceKeys<'a>),
     /// Given from outside the body.
     Name,
 }
@@ -84,26 +88,23 @@ pub fn seen_key<'a>(
             Err(error) => Err(locate_error::<serde::de::IgnoredAny>(bytes, error)),
         },
         KeyRule::Presence(keys) => {
-            let found = crate::peek::present_keys(bytes, keys)
+            let found = crate::peek::present_keys(bytes, |k| keys.position(k))
                 .map_err(|error| locate_error::<serde::de::IgnoredAny>(bytes, error))?;
-            let present: Vec<&str> = keys
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| *i < 64 && found & (1 << i) != 0)
-                .map(|(_, k)| *k)
-                .collect();
-            match present.as_slice() {
-                [one] => Ok(Cow::Owned((*one).to_owned())),
-                [] => Err(ParseError::single(
+            match found.count_ones() {
+                1 => Ok(Cow::Owned(keys.get(found.trailing_zeros() as usize).unwrap_or_default().to_owned())),
+                0 => Err(ParseError::single(
                     ErrorKind::UnknownEvent,
                     "",
-                    format!("none of {} is present", quoted_list(keys)),
+                    format!("none of {} is present", quoted_list(keys.iter())),
                 )),
-                many => Err(ParseError::single(
-                    ErrorKind::InvalidPayload,
-                    format!("/{}", many[1]),
-                    format!("{} are all present; exactly one may be", quoted_list(many)),
-                )),
+                _ => {
+                    let present: Vec<&str> = keys.iter().enumerate().filter(|(i, _)| found & (1 << i) != 0).map(|(_, k)| k).collect();
+                    Err(ParseError::single(
+                        ErrorKind::InvalidPayload,
+                        crate::path::pointer_from_tokens([present[1]]),
+                        format!("{} are all present; exactly one may be", quoted_list(present.into_iter())),
+                    ))
+                }
             }
         }
         KeyRule::Name => name.map(Cow::Borrowed).ok_or_else(|| {
@@ -125,22 +126,40 @@ pub fn routing_key<'a>(
 ) -> Result<Cow<'a, str>, ParseError> {
     match routing {
         Routing::Field(pointer) => seen_key(KeyRule::Field(pointer), name, bytes),
-        Routing::Presence => {
-            let keys: Vec<&str> = messages
-                .iter()
-                .flat_map(|m| m.keys.iter().copied())
-                .collect();
-            seen_key(KeyRule::Presence(&keys), name, bytes)
-        }
+        Routing::Presence => seen_key(KeyRule::Presence(PresenceKeys::Messages(messages)), name, bytes),
         Routing::Name => seen_key(KeyRule::Name, name, bytes),
     }
 }
 
-fn quoted_list(keys: &[&str]) -> String {
-    keys.iter()
-        .map(|k| format!("`{k}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+fn quoted_list<'k>(keys: impl Iterator<Item = &'k str>) -> String {
+    keys.map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// The member names presence routing looks for, without collecting them.
+#[derive(Clone, Copy, Debug)]
+pub enum PresenceKeys<'a> {
+    /// A flat list.
+    List(&'a [&'a str]),
+    /// Every key of every message, in order.
+    Messages(&'a [MessageInfo]),
+}
+
+impl<'a> PresenceKeys<'a> {
+    pub fn iter(self) -> impl Iterator<Item = &'a str> {
+        let (list, messages): (&'a [&'a str], &'a [MessageInfo]) = match self {
+            PresenceKeys::List(list) => (list, &[]),
+            PresenceKeys::Messages(messages) => (&[], messages),
+        };
+        list.iter().copied().chain(messages.iter().flat_map(|m| m.keys.iter().copied()))
+    }
+
+    fn position(self, key: &str) -> Option<usize> {
+        self.iter().position(|k| k == key)
+    }
+
+    fn get(self, index: usize) -> Option<&'a str> {
+        self.iter().nth(index)
+    }
 }
 
 /// Indices of the messages that `key` selects.
@@ -172,52 +191,33 @@ pub fn route<R: Route>(name: Option<&str>, bytes: &[u8]) -> Result<R, ParseError
             }
         };
     };
-    let first_result = R::parse_message(first, bytes).map_err(|e| {
-        e.with_message(R::MESSAGES[first].name)
-            .with_key(owned_key())
-    });
     let rest: Vec<usize> = chosen.collect();
     if rest.is_empty() {
-        return first_result;
+        return R::parse_message(first, bytes).map_err(|e| e.with_message(R::MESSAGES[first].name).with_key(owned_key()));
     }
     // The key is shared: every candidate is tried, and exactly one must accept.
-    let mut accepted = Vec::new();
-    let mut first_error = None;
-    match first_result {
-        Ok(event) => accepted.push((first, event)),
-        Err(e) => first_error = Some(e),
-    }
-    for index in rest {
-        match R::parse_message(index, bytes) {
-            Ok(event) => accepted.push((index, event)),
-            Err(e) => {
-                if first_error.is_none() {
-                    first_error = Some(
-                        e.with_message(R::MESSAGES[index].name)
-                            .with_key(owned_key()),
-                    );
-                }
-            }
+    // Faults are located only if none does.
+    let mut accepted: Vec<(usize, R)> = std::iter::once(first)
+        .chain(rest.iter().copied())
+        .filter_map(|index| R::try_message(index, bytes).map(|event| (index, event)))
+        .collect();
+    match accepted.len() {
+        1 => Ok(accepted.remove(0).1),
+        0 => Err(match R::parse_message(first, bytes) {
+            Err(e) => e.with_message(R::MESSAGES[first].name).with_key(owned_key()),
+            Ok(_) => ParseError::single(ErrorKind::InvalidPayload, "", "payload accepted on a second reading")
+                .with_key(owned_key()),
+        }),
+        _ => {
+            let names: Vec<&str> = accepted.iter().map(|(i, _)| R::MESSAGES[*i].name).collect();
+            Err(ParseError::single(
+                ErrorKind::InvalidPayload,
+                "",
+                format!("payload matches more than one message ({})", names.join(", ")),
+            )
+            .with_key(owned_key()))
         }
     }
-    if accepted.len() <= 1 {
-        if let Some((_, event)) = accepted.pop() {
-            return Ok(event);
-        }
-        if let Some(error) = first_error {
-            return Err(error);
-        }
-    }
-    let names: Vec<&str> = accepted.iter().map(|(i, _)| R::MESSAGES[*i].name).collect();
-    Err(ParseError::single(
-        ErrorKind::InvalidPayload,
-        "",
-        format!(
-            "payload matches more than one message ({})",
-            names.join(", ")
-        ),
-    )
-    .with_key(owned_key()))
 }
 
 /// What became of a delivery: typed, unknown or invalid, never conflated.

@@ -1,0 +1,17 @@
+use eventbind_runtime::{Route, UnknownEvent, Validate};
+
+#[derive(serde::Deserialize, Validate)]
+struct Created {
+    id: u64,
+}
+
+#[derive(Route)]
+#[route(field = "/type")]
+enum Event {
+    #[route(key = "created")]
+    Created(Created, Created),
+    #[route(unknown)]
+    Unknown(UnknownEvent),
+}
+
+fn main() {}
