@@ -13,10 +13,15 @@ use std::time::{Duration, Instant};
 /// (a): the generated crate's own entry point.
 fn through_event_enum(d: &Delivery) -> bool {
     match d.vendor {
-        "avalara-certcapture" => eventbind_avalara_certcapture::CertCaptureEvent::parse(&d.body).map(|e| e.message_name().is_some()),
-        "commenda" => eventbind_commenda::CommendaEvent::parse(&d.body).map(|e| e.message_name().is_some()),
-        "avaza" => eventbind_avaza::AvazaEvent::parse_named(&d.message, &d.body).map(|e| e.message_name().is_some()),
-        _ => eventbind_vertex::VertexEvent::parse_named(&d.message, &d.body).map(|e| e.message_name().is_some()),
+        "avalara-certcapture" => eventbind_avalara_certcapture::CertCaptureEvent::parse(&d.body)
+            .map(|e| e.message_name().is_some()),
+        "commenda" => {
+            eventbind_commenda::CommendaEvent::parse(&d.body).map(|e| e.message_name().is_some())
+        }
+        "avaza" => eventbind_avaza::AvazaEvent::parse_named(&d.message, &d.body)
+            .map(|e| e.message_name().is_some()),
+        _ => eventbind_vertex::VertexEvent::parse_named(&d.message, &d.body)
+            .map(|e| e.message_name().is_some()),
     }
     .unwrap_or(false)
 }
@@ -31,16 +36,28 @@ fn into_known_type(d: &Delivery) -> bool {
         };
     }
     match (d.vendor, d.message.as_str()) {
-        ("avalara-certcapture", "CertificateChangeNotification") => parse!(cc::CertificateChangePayload),
+        ("avalara-certcapture", "CertificateChangeNotification") => {
+            parse!(cc::CertificateChangePayload)
+        }
         ("avalara-certcapture", _) => parse!(cc::CustomerChangePayload),
-        ("commenda", "RegistrationsExistingValidationSucceeded") => parse!(cm::RegistrationsExistingValidationSucceededEvent),
-        ("commenda", "RegistrationsExistingValidationFailed") => parse!(cm::RegistrationsExistingValidationFailedEvent),
+        ("commenda", "RegistrationsExistingValidationSucceeded") => {
+            parse!(cm::RegistrationsExistingValidationSucceededEvent)
+        }
+        ("commenda", "RegistrationsExistingValidationFailed") => {
+            parse!(cm::RegistrationsExistingValidationFailedEvent)
+        }
         ("commenda", "RegistrationsNewSucceeded") => parse!(cm::RegistrationsNewSucceededEvent),
         ("commenda", "RegistrationsNewInvalid") => parse!(cm::RegistrationsNewInvalidEvent),
         ("commenda", "NexusThresholdStateAlert") => parse!(cm::NexusThresholdStateAlertEvent),
-        ("commenda", "ExemptionCertificatesVerificationSucceeded") => parse!(cm::ExemptionCertificatesVerificationSucceededEvent),
-        ("commenda", "ExemptionCertificatesVerificationFailed") => parse!(cm::ExemptionCertificatesVerificationFailedEvent),
-        ("commenda", "ExemptionCertificatesExpiration") => parse!(cm::ExemptionCertificatesExpirationEvent),
+        ("commenda", "ExemptionCertificatesVerificationSucceeded") => {
+            parse!(cm::ExemptionCertificatesVerificationSucceededEvent)
+        }
+        ("commenda", "ExemptionCertificatesVerificationFailed") => {
+            parse!(cm::ExemptionCertificatesVerificationFailedEvent)
+        }
+        ("commenda", "ExemptionCertificatesExpiration") => {
+            parse!(cm::ExemptionCertificatesExpirationEvent)
+        }
         ("commenda", _) => parse!(cm::CustomsDutyCustomsCodeUpdateEvent),
         ("avaza", _) => parse!(eventbind_avaza::TimesheetBody),
         _ => parse!(eventbind_vertex::EventDelivery),
@@ -59,8 +76,14 @@ fn time(deliveries: &[Delivery], repeat: usize, f: fn(&Delivery) -> bool) -> Dur
 
 fn main() {
     let deliveries = spec_examples();
-    assert!(deliveries.iter().all(through_event_enum), "every example must route and validate");
-    assert!(deliveries.iter().all(into_known_type), "every example must parse into its type");
+    assert!(
+        deliveries.iter().all(through_event_enum),
+        "every example must route and validate"
+    );
+    assert!(
+        deliveries.iter().all(into_known_type),
+        "every example must parse into its type"
+    );
     let rounds = 15;
     let repeat = 2_000;
     let per_round = (deliveries.len() * repeat) as f64;
@@ -80,7 +103,10 @@ fn main() {
     let median = |v: &[Duration]| v[v.len() / 2].as_secs_f64();
     let enum_rate = per_round / median(&enum_times);
     let serde_rate = per_round / median(&serde_times);
-    println!("corpus: {} spec examples x {repeat} per round, {rounds} rounds (median shown)", deliveries.len());
+    println!(
+        "corpus: {} spec examples x {repeat} per round, {rounds} rounds (median shown)",
+        deliveries.len()
+    );
     println!("(a) event enum: route + parse + validate   {enum_rate:>12.0} msgs/s");
     println!("(b) serde_json::from_slice, type known      {serde_rate:>12.0} msgs/s");
     println!("ratio a/b: {:.2}", enum_rate / serde_rate);

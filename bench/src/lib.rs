@@ -15,12 +15,23 @@ pub fn spec_examples() -> Vec<Delivery> {
     let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
     let mut out = Vec::new();
     for vendor in ["avalara-certcapture", "avaza", "commenda", "vertex"] {
-        let text = std::fs::read_to_string(specs.join(vendor).join("asyncapi.yaml")).expect("spec readable");
+        let text = std::fs::read_to_string(specs.join(vendor).join("asyncapi.yaml"))
+            .expect("spec readable");
         let doc: Value = serde_yaml::from_str(&text).expect("spec parses");
-        let Some(messages) = doc.pointer("/components/messages").and_then(Value::as_object) else { continue };
+        let Some(messages) = doc
+            .pointer("/components/messages")
+            .and_then(Value::as_object)
+        else {
+            continue;
+        };
         for (key, message) in messages {
             let name = message.get("name").and_then(Value::as_str).unwrap_or(key);
-            for example in message.get("examples").and_then(Value::as_array).into_iter().flatten() {
+            for example in message
+                .get("examples")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 if let Some(payload) = example.get("payload") {
                     out.push(Delivery {
                         vendor,

@@ -85,7 +85,10 @@ impl Builder {
                     spec.join("eventbind.toml").display()
                 );
             }
-            let origin = format!("from the spec {:?} by the build script", loaded.catalog.name);
+            let origin = format!(
+                "from the spec {:?} by the build script",
+                loaded.catalog.name
+            );
             let module = rust::module(&loaded.catalog, &origin)?;
             let path = out_dir.join(format!("{}.rs", loaded.catalog.name.replace('-', "_")));
             write_if_changed(&path, &module.source)?;

@@ -56,7 +56,10 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             VariantAttr::Message { name, keys } => {
                 let name = name.unwrap_or_else(|| variant.ident.to_string());
                 if messages.iter().any(|m: &Message| m.name == name) {
-                    return Err(syn::Error::new_spanned(variant, format!("a second variant is message {name:?}")));
+                    return Err(syn::Error::new_spanned(
+                        variant,
+                        format!("a second variant is message {name:?}"),
+                    ));
                 }
                 let keys = if keys.is_empty() {
                     vec![name.clone()]
@@ -179,7 +182,10 @@ fn enum_rule(attrs: &[Attribute]) -> syn::Result<Option<Rule>> {
             let next = if meta.path.is_ident("field") {
                 let pointer: LitStr = meta.value()?.parse()?;
                 if !pointer.value().starts_with('/') {
-                    return Err(syn::Error::new(pointer.span(), "the routing field must be a JSON Pointer such as \"/topic\""));
+                    return Err(syn::Error::new(
+                        pointer.span(),
+                        "the routing field must be a JSON Pointer such as \"/topic\"",
+                    ));
                 }
                 Rule::Field(pointer)
             } else if meta.path.is_ident("presence") {

@@ -14,7 +14,12 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let at = quote!(__at);
     let container_checks = container.checks(&quote!(self), &at);
     let body = match &input.data {
-        Data::Struct(data) => fields_body(&data.fields, &quote!(self.), &at, serde.rename_all.as_deref())?,
+        Data::Struct(data) => fields_body(
+            &data.fields,
+            &quote!(self.),
+            &at,
+            serde.rename_all.as_deref(),
+        )?,
         Data::Enum(data) => {
             let mut arms = Vec::new();
             for variant in &data.variants {
@@ -24,9 +29,9 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
                     arms.push(quote!(Self::#ident { .. } => {}));
                     continue;
                 }
-                let wire = variant_serde
-                    .rename
-                    .unwrap_or_else(|| rename_variant(&ident.to_string(), serde.rename_all.as_deref()));
+                let wire = variant_serde.rename.unwrap_or_else(|| {
+                    rename_variant(&ident.to_string(), serde.rename_all.as_deref())
+                });
                 // Where the variant's content sits: serde's enum representations.
                 let content_at = match (&serde.tag, &serde.content) {
                     _ if serde.untagged => quote!(let __at = #at;),
@@ -39,32 +44,55 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
                 match &variant.fields {
                     Fields::Unit => arms.push(quote!(Self::#ident => {})),
                     Fields::Unnamed(fields) => {
-                        let bindings: Vec<_> = (0..fields.unnamed.len()).map(|i| format_ident!("__f{i}")).collect();
+                        let bindings: Vec<_> = (0..fields.unnamed.len())
+                            .map(|i| format_ident!("__f{i}"))
+                            .collect();
                         let checks = fields
                             .unnamed
                             .iter()
                             .zip(&bindings)
-                            .map(|(field, binding)| field_checks(field, &quote!(#binding), &inner_at, false, None))
+                            .map(|(field, binding)| {
+                                field_checks(field, &quote!(#binding), &inner_at, false, None)
+                            })
                             .collect::<syn::Result<Vec<_>>>()?;
-                        arms.push(quote!(Self::#ident(#(#bindings),*) => { #content_at #(#checks)* }));
+                        arms.push(
+                            quote!(Self::#ident(#(#bindings),*) => { #content_at #(#checks)* }),
+                        );
                     }
                     Fields::Named(fields) => {
-                        let names: Vec<_> = fields.named.iter().filter_map(|f| f.ident.clone()).collect();
+                        let names: Vec<_> = fields
+                            .named
+                            .iter()
+                            .filter_map(|f| f.ident.clone())
+                            .collect();
                         let checks = fields
                             .named
                             .iter()
                             .zip(&names)
                             .map(|(field, binding)| {
-                                field_checks(field, &quote!(#binding), &inner_at, true, fields_rename.as_deref())
+                                field_checks(
+                                    field,
+                                    &quote!(#binding),
+                                    &inner_at,
+                                    true,
+                                    fields_rename.as_deref(),
+                                )
                             })
                             .collect::<syn::Result<Vec<_>>>()?;
-                        arms.push(quote!(Self::#ident { #(#names),* } => { #content_at #(#checks)* }));
+                        arms.push(
+                            quote!(Self::#ident { #(#names),* } => { #content_at #(#checks)* }),
+                        );
                     }
                 }
             }
             quote!(match self { #(#arms)* })
         }
-        Data::Union(_) => return Err(syn::Error::new_spanned(name, "Validate cannot be derived for a union")),
+        Data::Union(_) => {
+            return Err(syn::Error::new_spanned(
+                name,
+                "Validate cannot be derived for a union",
+            ))
+        }
     };
     Ok(quote! {
         impl #impl_generics ::eventbind_runtime::Validate for #name #type_generics #where_clause {
@@ -124,7 +152,11 @@ fn field_checks(
     }
     let location = if named && !serde.flatten {
         let wire = serde.rename.unwrap_or_else(|| {
-            let rust = field.ident.as_ref().map(|i| i.to_string()).unwrap_or_default();
+            let rust = field
+                .ident
+                .as_ref()
+                .map(|i| i.to_string())
+                .unwrap_or_default();
             rename_field(rust.trim_start_matches("r#"), rename_all)
         });
         quote!(let __at = #at.key(#wire);)
@@ -245,7 +277,11 @@ impl SerdeContainer {
         let mut out = SerdeContainer::default();
         for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
             attr.parse_nested_meta(|meta| {
-                let ident = meta.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
+                let ident = meta
+                    .path
+                    .get_ident()
+                    .map(|i| i.to_string())
+                    .unwrap_or_default();
                 match ident.as_str() {
                     "untagged" => out.untagged = true,
                     "rename_all" | "tag" | "content" if meta.input.peek(syn::Token![=]) => {
@@ -288,7 +324,10 @@ fn rename_field(field: &str, rule: Option<&str>) -> String {
             .split('_')
             .map(|part| {
                 let mut chars = part.chars();
-                chars.next().map(|c| c.to_uppercase().chain(chars).collect::<String>()).unwrap_or_default()
+                chars
+                    .next()
+                    .map(|c| c.to_uppercase().chain(chars).collect::<String>())
+                    .unwrap_or_default()
             })
             .collect::<String>()
     };
@@ -298,7 +337,10 @@ fn rename_field(field: &str, rule: Option<&str>) -> String {
         Some("camelCase") => {
             let pascal = pascal();
             let mut chars = pascal.chars();
-            chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default()
+            chars
+                .next()
+                .map(|c| c.to_lowercase().chain(chars).collect())
+                .unwrap_or_default()
         }
         Some("kebab-case") => field.replace('_', "-"),
         Some("SCREAMING-KEBAB-CASE") => field.to_ascii_uppercase().replace('_', "-"),
@@ -323,7 +365,10 @@ fn rename_variant(variant: &str, rule: Option<&str>) -> String {
         Some("UPPERCASE") => variant.to_ascii_uppercase(),
         Some("camelCase") => {
             let mut chars = variant.chars();
-            chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default()
+            chars
+                .next()
+                .map(|c| c.to_lowercase().chain(chars).collect())
+                .unwrap_or_default()
         }
         Some("snake_case") => snake(),
         Some("SCREAMING_SNAKE_CASE") => snake().to_ascii_uppercase(),

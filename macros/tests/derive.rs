@@ -1169,7 +1169,12 @@ fn a_non_positive_divisor_is_a_fault_not_a_panic() {
     let zero = 0.0;
     let mut errors = eventbind_runtime::Errors::new();
     eventbind_runtime::check::multiple_of(4i64, zero, &eventbind_runtime::Path::Root, &mut errors);
-    eventbind_runtime::check::multiple_of(i64::MIN, -1.0, &eventbind_runtime::Path::Root, &mut errors);
+    eventbind_runtime::check::multiple_of(
+        i64::MIN,
+        -1.0,
+        &eventbind_runtime::Path::Root,
+        &mut errors,
+    );
     assert_eq!(errors.len(), 2);
 }
 

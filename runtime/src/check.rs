@@ -158,7 +158,8 @@ pub fn multiple_of<N: Numeric>(value: N, divisor: f64, at: &Path<'_>, errors: &m
         (Some(int), true) => int.checked_rem(divisor as i64).is_some_and(|r| r == 0),
         _ => {
             let quotient = value.as_f64() / divisor;
-            quotient.is_finite() && (quotient - quotient.round()).abs() <= 1e-9 * quotient.abs().max(1.0)
+            quotient.is_finite()
+                && (quotient - quotient.round()).abs() <= 1e-9 * quotient.abs().max(1.0)
         }
     };
     if !ok {

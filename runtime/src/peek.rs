@@ -13,10 +13,18 @@ use std::fmt;
 /// Reading stops as soon as the string is found: the typed parse that follows
 /// reads (and checks) the whole document anyway. When the string is not
 /// found, the whole document has been read and checked.
-pub fn string_at<'de>(bytes: &'de [u8], pointer: &str) -> Result<Option<Cow<'de, str>>, serde_json::Error> {
+pub fn string_at<'de>(
+    bytes: &'de [u8],
+    pointer: &str,
+) -> Result<Option<Cow<'de, str>>, serde_json::Error> {
     let found = std::cell::RefCell::new(None);
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    match (StringAt { rest: pointer, found: &found }).deserialize(&mut de) {
+    match (StringAt {
+        rest: pointer,
+        found: &found,
+    })
+    .deserialize(&mut de)
+    {
         Ok(()) => {
             de.end()?;
             Ok(found.into_inner())
@@ -94,7 +102,10 @@ impl<'de> Visitor<'de> for StringAt<'_, '_, 'de> {
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
             match next {
                 Some((token, rest)) if token_matches(&key, token) => {
-                    map.next_value_seed(StringAt { rest, found: self.found })?;
+                    map.next_value_seed(StringAt {
+                        rest,
+                        found: self.found,
+                    })?;
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -105,11 +116,17 @@ impl<'de> Visitor<'de> for StringAt<'_, '_, 'de> {
     }
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let wanted = split_token(self.rest).and_then(|(token, rest)| Some((token.parse::<usize>().ok()?, rest)));
+        let wanted = split_token(self.rest)
+            .and_then(|(token, rest)| Some((token.parse::<usize>().ok()?, rest)));
         let mut index = 0;
         loop {
             let more = match wanted {
-                Some((i, rest)) if i == index => seq.next_element_seed(StringAt { rest, found: self.found })?.is_some(),
+                Some((i, rest)) if i == index => seq
+                    .next_element_seed(StringAt {
+                        rest,
+                        found: self.found,
+                    })?
+                    .is_some(),
                 _ => seq.next_element::<IgnoredAny>()?.is_some(),
             };
             if !more {
@@ -138,7 +155,10 @@ impl<'de> Visitor<'de> for StringAt<'_, '_, 'de> {
 
 /// Which keys are members of the top-level object, as a bit set: `position`
 /// maps a member name to its bit (at most 64 keys are told apart).
-pub fn present_keys(bytes: &[u8], position: impl Fn(&str) -> Option<usize>) -> Result<u64, serde_json::Error> {
+pub fn present_keys(
+    bytes: &[u8],
+    position: impl Fn(&str) -> Option<usize>,
+) -> Result<u64, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let found = de.deserialize_any(PresentKeys { position })?;
     de.end()?;
@@ -199,22 +219,41 @@ mod tests {
     #[test]
     fn finds_nested_string_and_skips_the_rest() {
         let doc = br#"{"a":[1,{"x":2}],"data":{"type":"T\"1"},"z":null}"#;
-        assert_eq!(string_at(doc, "/data/type").unwrap().as_deref(), Some("T\"1"));
+        assert_eq!(
+            string_at(doc, "/data/type").unwrap().as_deref(),
+            Some("T\"1")
+        );
         assert_eq!(string_at(doc, "/a/1/x").unwrap(), None);
         assert_eq!(string_at(doc, "/missing").unwrap(), None);
         // Found early: the rest is read (and checked) by the typed parse that follows.
-        assert_eq!(string_at(b"{\"topic\": \"x\", garbage", "/topic").unwrap().as_deref(), Some("x"));
+        assert_eq!(
+            string_at(b"{\"topic\": \"x\", garbage", "/topic")
+                .unwrap()
+                .as_deref(),
+            Some("x")
+        );
         assert!(string_at(b"{\"id\": 1} trailing", "/topic").is_err());
         assert!(string_at(b"{\"topic\": ", "/topic").is_err());
-        assert_eq!(string_at(br#"{"a~b/c": "y"}"#, "/a~0b~1c").unwrap().as_deref(), Some("y"));
+        assert_eq!(
+            string_at(br#"{"a~b/c": "y"}"#, "/a~0b~1c")
+                .unwrap()
+                .as_deref(),
+            Some("y")
+        );
     }
 
     #[test]
     fn reports_present_keys() {
         let keys = ["certificate", "customer"];
         let position = |k: &str| keys.iter().position(|x| *x == k);
-        assert_eq!(present_keys(br#"{"certificate":{"id":1}}"#, position).unwrap(), 0b01);
-        assert_eq!(present_keys(br#"{"customer":1,"certificate":2}"#, position).unwrap(), 0b11);
+        assert_eq!(
+            present_keys(br#"{"certificate":{"id":1}}"#, position).unwrap(),
+            0b01
+        );
+        assert_eq!(
+            present_keys(br#"{"customer":1,"certificate":2}"#, position).unwrap(),
+            0b11
+        );
         assert_eq!(present_keys(br#"[1,2]"#, position).unwrap(), 0);
     }
 }

@@ -91,18 +91,30 @@ pub fn seen_key<'a>(
             let found = crate::peek::present_keys(bytes, |k| keys.position(k))
                 .map_err(|error| locate_error::<serde::de::IgnoredAny>(bytes, error))?;
             match found.count_ones() {
-                1 => Ok(Cow::Owned(keys.get(found.trailing_zeros() as usize).unwrap_or_default().to_owned())),
+                1 => Ok(Cow::Owned(
+                    keys.get(found.trailing_zeros() as usize)
+                        .unwrap_or_default()
+                        .to_owned(),
+                )),
                 0 => Err(ParseError::single(
                     ErrorKind::UnknownEvent,
                     "",
                     format!("none of {} is present", quoted_list(keys.iter())),
                 )),
                 _ => {
-                    let present: Vec<&str> = keys.iter().enumerate().filter(|(i, _)| found & (1 << i) != 0).map(|(_, k)| k).collect();
+                    let present: Vec<&str> = keys
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| found & (1 << i) != 0)
+                        .map(|(_, k)| k)
+                        .collect();
                     Err(ParseError::single(
                         ErrorKind::InvalidPayload,
                         crate::path::pointer_from_tokens([present[1]]),
-                        format!("{} are all present; exactly one may be", quoted_list(present.into_iter())),
+                        format!(
+                            "{} are all present; exactly one may be",
+                            quoted_list(present.into_iter())
+                        ),
                     ))
                 }
             }
@@ -126,13 +138,19 @@ pub fn routing_key<'a>(
 ) -> Result<Cow<'a, str>, ParseError> {
     match routing {
         Routing::Field(pointer) => seen_key(KeyRule::Field(pointer), name, bytes),
-        Routing::Presence => seen_key(KeyRule::Presence(PresenceKeys::Messages(messages)), name, bytes),
+        Routing::Presence => seen_key(
+            KeyRule::Presence(PresenceKeys::Messages(messages)),
+            name,
+            bytes,
+        ),
         Routing::Name => seen_key(KeyRule::Name, name, bytes),
     }
 }
 
 fn quoted_list<'k>(keys: impl Iterator<Item = &'k str>) -> String {
-    keys.map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+    keys.map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The member names presence routing looks for, without collecting them.
@@ -150,7 +168,9 @@ impl<'a> PresenceKeys<'a> {
             PresenceKeys::List(list) => (list, &[]),
             PresenceKeys::Messages(messages) => (&[], messages),
         };
-        list.iter().copied().chain(messages.iter().flat_map(|m| m.keys.iter().copied()))
+        list.iter()
+            .copied()
+            .chain(messages.iter().flat_map(|m| m.keys.iter().copied()))
     }
 
     fn position(self, key: &str) -> Option<usize> {
@@ -193,7 +213,10 @@ pub fn route<R: Route>(name: Option<&str>, bytes: &[u8]) -> Result<R, ParseError
     };
     let rest: Vec<usize> = chosen.collect();
     if rest.is_empty() {
-        return R::parse_message(first, bytes).map_err(|e| e.with_message(R::MESSAGES[first].name).with_key(owned_key()));
+        return R::parse_message(first, bytes).map_err(|e| {
+            e.with_message(R::MESSAGES[first].name)
+                .with_key(owned_key())
+        });
     }
     // The key is shared: every candidate is tried, and exactly one must accept.
     // Faults are located only if none does.
@@ -204,16 +227,25 @@ pub fn route<R: Route>(name: Option<&str>, bytes: &[u8]) -> Result<R, ParseError
     match accepted.len() {
         1 => Ok(accepted.remove(0).1),
         0 => Err(match R::parse_message(first, bytes) {
-            Err(e) => e.with_message(R::MESSAGES[first].name).with_key(owned_key()),
-            Ok(_) => ParseError::single(ErrorKind::InvalidPayload, "", "payload accepted on a second reading")
+            Err(e) => e
+                .with_message(R::MESSAGES[first].name)
                 .with_key(owned_key()),
+            Ok(_) => ParseError::single(
+                ErrorKind::InvalidPayload,
+                "",
+                "payload accepted on a second reading",
+            )
+            .with_key(owned_key()),
         }),
         _ => {
             let names: Vec<&str> = accepted.iter().map(|(i, _)| R::MESSAGES[*i].name).collect();
             Err(ParseError::single(
                 ErrorKind::InvalidPayload,
                 "",
-                format!("payload matches more than one message ({})", names.join(", ")),
+                format!(
+                    "payload matches more than one message ({})",
+                    names.join(", ")
+                ),
             )
             .with_key(owned_key()))
         }
