@@ -43,7 +43,7 @@ impl SchemaConverter<'_> {
         }
         let name = self.reserve(location, hint)?;
         let def = self.def_base(location, &name)?;
-        let built = self.build_struct(&name, &[location.clone()])?;
+        let built = self.build_struct(&name, std::slice::from_ref(location))?;
         self.finish(
             &name,
             TypeDef {

@@ -22,6 +22,8 @@ pub struct TypeDef {
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+// One per named type, so size does not matter; unboxed reads better when matching.
+#[allow(clippy::large_enum_variant)]
 pub enum TypeKind {
     /// An object with declared properties.
     Struct {

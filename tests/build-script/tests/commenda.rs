@@ -51,12 +51,11 @@ fn example_of(message: &str) -> Value {
 }
 
 fn topic_example() -> Value {
-    let payload = examples()
+    examples()
         .into_iter()
         .map(|(_, _, payload)| payload)
         .find(|payload| payload["topic"] == KNOWN_TOPIC_EXAMPLE)
-        .expect("an example with a known topic");
-    payload
+        .expect("an example with a known topic")
 }
 
 #[test]
