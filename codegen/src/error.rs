@@ -33,13 +33,11 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}#{}: {}",
-            self.file.display(),
-            self.pointer,
-            self.message
-        )
+        if self.pointer.is_empty() {
+            write!(f, "{}: {}", self.file.display(), self.message)
+        } else {
+            write!(f, "{}#{}: {}", self.file.display(), self.pointer, self.message)
+        }
     }
 }
 
