@@ -234,8 +234,12 @@ fn variant_attr(attrs: &[Attribute]) -> syn::Result<VariantAttr> {
     }
     if unknown {
         if name.is_some() || !keys.is_empty() {
+            let attr = attrs
+                .iter()
+                .find(|a| a.path().is_ident("route"))
+                .unwrap_or(&attrs[0]);
             return Err(syn::Error::new_spanned(
-                &attrs[0],
+                attr,
                 "the unknown variant takes no message or key",
             ));
         }
