@@ -31,8 +31,28 @@ pub struct Loaded {
     pub root: PathBuf,
 }
 
+/// How to read a spec beyond its own files.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    remotes: Vec<(String, PathBuf)>,
+}
+
+impl LoadOptions {
+    /// Serves `$ref`s under the URI `prefix` from the local folder `dir`
+    /// (remote references are otherwise refused: nothing is fetched).
+    pub fn map_remote(mut self, prefix: impl Into<String>, dir: impl Into<PathBuf>) -> Self {
+        self.remotes.push((prefix.into(), dir.into()));
+        self
+    }
+}
+
 /// Loads a spec folder (`specs/<vendor>`) or a single document file.
 pub fn load(path: &Path) -> Result<Loaded> {
+    load_with(path, &LoadOptions::default())
+}
+
+/// [`load`], with options.
+pub fn load_with(path: &Path, load_options: &LoadOptions) -> Result<Loaded> {
     let (root, options, name) = if path.is_dir() {
         let root = SPEC_FILES
             .iter()
@@ -64,6 +84,9 @@ pub fn load(path: &Path) -> Result<Loaded> {
         (path.to_path_buf(), Options::default(), name)
     };
     let mut documents = Documents::new();
+    for (prefix, dir) in &load_options.remotes {
+        documents.map_remote(prefix.clone(), dir.clone());
+    }
     let root = documents.load(&root)?;
     let document = documents.root(&root).cloned().unwrap_or_default();
     let catalog = if document.get("asyncapi").is_some() {

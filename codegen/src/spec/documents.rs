@@ -2,6 +2,8 @@
 
 use crate::error::{Error, Result};
 use crate::spec::pointer;
+use crate::spec::uris::{self, Identifiers};
+use url::Url;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -44,10 +46,15 @@ impl fmt::Display for Location {
     }
 }
 
-/// Every file read so far, by path.
+/// Every file read so far, by path, with the base URI each was read as.
 #[derive(Default, Debug)]
 pub struct Documents {
     files: BTreeMap<PathBuf, Value>,
+    bases: BTreeMap<PathBuf, Url>,
+    by_url: BTreeMap<String, PathBuf>,
+    ids: Identifiers,
+    /// Remote URI prefixes served from local folders (nothing is fetched).
+    remotes: Vec<(String, PathBuf)>,
 }
 
 impl Documents {
@@ -55,21 +62,46 @@ impl Documents {
         Self::default()
     }
 
+    /// Serves `$ref`s under the URI `prefix` from the folder `dir`.
+    pub fn map_remote(&mut self, prefix: impl Into<String>, dir: impl Into<PathBuf>) {
+        self.remotes.push((prefix.into(), dir.into()));
+    }
+
     /// Reads and parses `path` (YAML or JSON) unless already read.
     pub fn load(&mut self, path: &Path) -> Result<PathBuf> {
         let path = normalize(path);
-        if !self.files.contains_key(&path) {
-            let value = parse_file(&path)?;
-            self.files.insert(path.clone(), value);
+        if self.files.contains_key(&path) {
+            return Ok(path);
         }
-        Ok(path)
+        let base = uris::file_url(&path);
+        self.load_as(&path, base)
+    }
+
+    /// Reads `path` as the document at URI `base`.
+    fn load_as(&mut self, path: &Path, base: Option<Url>) -> Result<PathBuf> {
+        let path = normalize(path);
+        if let Some(known) = base.as_ref().and_then(|b| self.by_url.get(&uris::without_fragment(b))) {
+            return Ok(known.clone());
+        }
+        let value = parse_file(&path)?;
+        Ok(self.add(path, value, base))
+    }
+
+    fn add(&mut self, path: PathBuf, value: Value, base: Option<Url>) -> PathBuf {
+        if let Some(base) = base {
+            self.ids.register(&path, &value, &base);
+            self.by_url.insert(uris::without_fragment(&base), path.clone());
+            self.bases.insert(path.clone(), base);
+        }
+        self.files.insert(path.clone(), value);
+        path
     }
 
     /// Adds an in-memory document (used by tests and by captured payloads).
     pub fn insert(&mut self, path: &Path, value: Value) -> PathBuf {
         let path = normalize(path);
-        self.files.insert(path.clone(), value);
-        path
+        let base = Url::parse("memory:///").ok().and_then(|b| b.join(&path.to_string_lossy()).ok());
+        self.add(path, value, base)
     }
 
     pub fn root(&self, file: &Path) -> Option<&Value> {
@@ -85,36 +117,80 @@ impl Documents {
         pointer::get(root, &location.pointer).ok_or_else(|| location.error("no such node"))
     }
 
-    /// Where the `$ref` string `reference`, found at `from`, points.
+    /// Where the `$ref` string `reference`, found at `from`, points: resolved
+    /// against the base URI in force there (the file, or an enclosing `$id`).
     pub fn resolve(&mut self, from: &Location, reference: &str) -> Result<Location> {
-        let (uri, fragment) = match reference.split_once('#') {
-            Some((uri, fragment)) => (uri, fragment),
-            None => (reference, ""),
+        let ref_at = from.join("$ref");
+        let base = match (self.bases.get(&from.file), self.files.get(&from.file)) {
+            (Some(base), Some(root)) => uris::base_at(root, &from.pointer, base),
+            _ => return self.resolve_by_path(from, reference),
         };
+        let target = base
+            .join(reference)
+            .map_err(|e| ref_at.error(format!("$ref {reference:?} is not a URI reference: {e}")))?;
+        let fragment = pointer::percent_decode(target.fragment().unwrap_or_default());
+        let document = uris::without_fragment(&target);
+        let resource = match self.ids.get(&document) {
+            Some(location) => location.clone(),
+            None => {
+                let path = self.local_path(&target).ok_or_else(|| {
+                    ref_at.error(format!("remote $ref {reference:?} is not fetched; copy the schema into the spec"))
+                })?;
+                let mut resource_url = target.clone();
+                resource_url.set_fragment(None);
+                let file = self
+                    .load_as(&path, Some(resource_url))
+                    .map_err(|e| ref_at.error(format!("cannot read {reference:?}: {}", e.message)))?;
+                Location::new(file, "")
+            }
+        };
+        let location = if fragment.is_empty() || fragment.starts_with('/') {
+            Location::new(resource.file.clone(), format!("{}{fragment}", resource.pointer))
+        } else {
+            // A plain-name fragment: an `$id: "#name"` anchor.
+            self.ids
+                .get(&format!("{document}#{fragment}"))
+                .cloned()
+                .ok_or_else(|| ref_at.error(format!("$ref {reference:?}: no schema has the anchor #{fragment}")))?
+        };
+        self.node(&location)
+            .map_err(|_| ref_at.error(format!("$ref {reference:?} points to nothing ({location})")))?;
+        Ok(location)
+    }
+
+    /// The local file a URI names: a `file:` URI, or one under a mapped remote prefix.
+    fn local_path(&self, uri: &Url) -> Option<PathBuf> {
+        let text = uris::without_fragment(uri);
+        if let Some((prefix, dir)) = self.remotes.iter().find(|(prefix, _)| text.starts_with(prefix.as_str())) {
+            return Some(dir.join(pointer::percent_decode(&text[prefix.len()..])));
+        }
+        if uri.scheme() == "file" {
+            return uri.to_file_path().ok().map(|p| relative_to_cwd(&p));
+        }
+        None
+    }
+
+    /// Resolution for documents without a base URI: relative to the file's folder.
+    fn resolve_by_path(&mut self, from: &Location, reference: &str) -> Result<Location> {
+        let (uri, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         let ref_at = from.join("$ref");
         if uri.contains("://") {
-            return Err(ref_at.error(format!(
-                "remote $ref {reference:?} is not fetched; copy the schema into the spec"
-            )));
+            return Err(ref_at.error(format!("remote $ref {reference:?} is not fetched; copy the schema into the spec")));
         }
         let file = if uri.is_empty() {
             from.file.clone()
         } else {
             let base = from.file.parent().unwrap_or(Path::new(""));
-            let file = normalize(&base.join(percent_path(uri)));
-            self.load(&file)
-                .map_err(|e| ref_at.error(format!("cannot read {reference:?}: {}", e.message)))?
+            let file = normalize(&base.join(pointer::percent_decode(uri)));
+            self.load(&file).map_err(|e| ref_at.error(format!("cannot read {reference:?}: {}", e.message)))?
         };
         let fragment = pointer::percent_decode(fragment);
         if !fragment.is_empty() && !fragment.starts_with('/') {
-            return Err(ref_at.error(format!(
-                "$ref {reference:?}: only JSON Pointer fragments are supported, not anchors"
-            )));
+            return Err(ref_at.error(format!("$ref {reference:?}: no schema has the anchor #{fragment}")));
         }
         let target = Location::new(file, fragment);
-        self.node(&target).map_err(|_| {
-            ref_at.error(format!("$ref {reference:?} points to nothing ({target})"))
-        })?;
+        self.node(&target)
+            .map_err(|_| ref_at.error(format!("$ref {reference:?} points to nothing ({target})")))?;
         Ok(target)
     }
 
@@ -153,8 +229,13 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-fn percent_path(uri: &str) -> String {
-    pointer::percent_decode(uri)
+/// A path under the working folder is shown relative to it, as users wrote it.
+fn relative_to_cwd(path: &Path) -> PathBuf {
+    let cwd = std::env::current_dir().ok().and_then(|d| std::fs::canonicalize(d).ok());
+    match cwd.as_deref().and_then(|cwd| path.strip_prefix(cwd).ok()) {
+        Some(relative) => relative.to_path_buf(),
+        None => path.to_path_buf(),
+    }
 }
 
 fn parse_file(path: &Path) -> Result<Value> {
