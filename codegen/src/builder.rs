@@ -13,6 +13,7 @@
 //! and in the crate: `include!(concat!(env!("OUT_DIR"), "/commenda.rs"));`
 
 use crate::emit::rust::{self, RuntimeDependency};
+use crate::emit::{docs, schema};
 use crate::error::{Error, Result};
 use crate::load;
 use std::path::{Path, PathBuf};
@@ -98,7 +99,9 @@ impl Builder {
     }
 }
 
-/// Every crate generated from the spec folders in `specs_dir`, placed under `out_dir/<name>`.
+/// Every crate generated from the spec folders in `specs_dir`, placed under
+/// `out_dir/<name>`: the Rust crate, its JSON Schemas (`schemas/*.json`) and
+/// its docs (`docs/EVENTS.md`, `docs/index.html`).
 pub fn generate_all(specs_dir: &Path, out_dir: &Path) -> Result<Vec<GeneratedFile>> {
     let mut folders: Vec<PathBuf> = std::fs::read_dir(specs_dir)
         .map_err(|e| Error::io(specs_dir, e))?
@@ -120,7 +123,14 @@ pub fn generate_all(specs_dir: &Path, out_dir: &Path) -> Result<Vec<GeneratedFil
         let crate_dir = out_dir.join(&name);
         let spec_display = format!("{specs_name}/{name}");
         let runtime = runtime_dependency(&crate_dir);
-        for (relative, contents) in rust::crate_files(&loaded.catalog, &spec_display, &runtime)? {
+        let catalog = &loaded.catalog;
+        let mut crate_files = rust::crate_files(catalog, &spec_display, &runtime)?;
+        crate_files.extend(schema::files(catalog, &spec_display)?);
+        // The docs link each message to its schema, one folder up.
+        for (file, contents) in docs::files(catalog, &spec_display, Some("../schemas"))? {
+            crate_files.push((format!("docs/{file}"), contents));
+        }
+        for (relative, contents) in crate_files {
             files.push(GeneratedFile {
                 path: crate_dir.join(relative),
                 contents,

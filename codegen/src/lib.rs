@@ -5,7 +5,10 @@
 //! entry point that the CLI and build scripts share.
 
 pub mod builder;
+pub mod capture;
+pub mod drift;
 pub mod error;
+pub mod infer;
 pub mod load;
 pub mod model;
 pub mod route;

@@ -6,16 +6,27 @@
 //! `eventbind-macros` the way `serde` sits beside `serde_derive`.
 
 pub mod check;
+pub mod delivery;
+pub mod dispatch;
 pub mod error;
 pub mod format;
 pub mod headers;
+#[cfg(feature = "axum")]
+pub mod http;
+pub mod idempotency;
 pub mod parse;
 pub mod path;
 pub mod peek;
+pub mod receive;
 pub mod route;
 pub mod serde_helpers;
+#[cfg(any(feature = "axum", feature = "sqs"))]
+pub mod serve;
+#[cfg(feature = "sqs")]
+pub mod sqs;
 pub mod unknown;
 pub mod validate;
+pub mod verify;
 
 pub use error::{ErrorKind, ParseError, PointerError};
 pub use eventbind_macros::{Route, Validate};

@@ -1,9 +1,15 @@
 //! The `eventbind` CLI: thin commands over the library.
 
+mod capture;
 mod check;
+mod docs;
+mod drift;
 mod generate;
+mod infer;
 mod ir;
+mod listen;
 mod route;
+mod schema;
 
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
@@ -54,6 +60,84 @@ enum Command {
         #[arg(long)]
         spec: PathBuf,
     },
+    /// Print a spec's JSON Schema (draft-07): the bundle of every message and
+    /// type, or one message's payload schema.
+    Schema {
+        /// A spec folder, e.g. specs/commenda.
+        #[arg(long)]
+        spec: PathBuf,
+        /// The message whose payload schema to print.
+        #[arg(long)]
+        message: Option<String>,
+    },
+    /// Write a spec's docs (EVENTS.md and a self-contained index.html) to a folder.
+    Docs {
+        /// A spec folder, e.g. specs/commenda.
+        #[arg(long)]
+        spec: PathBuf,
+        /// The folder to write them to.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Receive HTTP deliveries (any method, any path) and write each as a
+    /// capture file, answering 200 once it is on disk; stops on Ctrl-C.
+    Capture {
+        /// Address to listen on, e.g. 127.0.0.1:8080 (port 0: any free port).
+        #[arg(long)]
+        listen: std::net::SocketAddr,
+        /// Folder the capture files go to, e.g. specs/avaza/captures.
+        #[arg(long)]
+        out: PathBuf,
+        /// Where the event name comes from: `path` (last segment),
+        /// `header:NAME` or `field:/json/pointer`.
+        #[arg(long, default_value = "path")]
+        name_from: crate::capture::NameFrom,
+        /// Refuse longer bodies with 413.
+        #[arg(long, default_value_t = crate::capture::server::DEFAULT_MAX_BODY)]
+        max_body: usize,
+        /// Write Authorization, Cookie, signature, secret and token values as received.
+        #[arg(long)]
+        keep_secrets: bool,
+    },
+    /// Infer a draft-07 JSON Schema from payloads (raw JSON or capture files).
+    Infer {
+        /// Files, or folders of *.json files.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Title of the schema.
+        #[arg(long)]
+        name: Option<String>,
+        /// Fewest strings seen at a place before an enum is inferred (0: never);
+        /// each value must also occur at least twice.
+        #[arg(long, default_value_t = crate::infer::Options::default().enum_threshold)]
+        enum_threshold: u64,
+        /// Most distinct values an inferred enum may have.
+        #[arg(long, default_value_t = crate::infer::Options::default().enum_max)]
+        enum_max: usize,
+        /// Close every object (`additionalProperties: false`).
+        #[arg(long)]
+        closed: bool,
+    },
+    /// Report drift between a spec and payloads: failures, undeclared and
+    /// never-seen fields, values outside enums. Exit 1 on invalid payloads or
+    /// unknown events.
+    Drift {
+        /// A spec folder, e.g. specs/avaza.
+        #[arg(long)]
+        spec: PathBuf,
+        /// The event name of every payload, for specs whose events are named from outside the body.
+        #[arg(long)]
+        message: Option<String>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Files, or folders of *.json files.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
+    /// Receive real deliveries (HTTP, SQS): verify, dedup and route them
+    /// through a spec, print one JSON line each; stops on Ctrl-C.
+    Listen(Box<listen::Args>),
 }
 
 /// Exit codes: 0 success, 1 a check failed, 2 a usage or spec error.
@@ -79,6 +163,37 @@ where
             files,
         } => route::run(&spec, message.as_deref(), &files),
         Command::Ir { spec } => ir::run(&spec),
+        Command::Schema { spec, message } => schema::run(&spec, message.as_deref()),
+        Command::Docs { spec, out } => docs::run(&spec, &out),
+        Command::Capture {
+            listen,
+            out,
+            name_from,
+            max_body,
+            keep_secrets,
+        } => capture::run(listen, &out, name_from, max_body, keep_secrets),
+        Command::Infer {
+            inputs,
+            name,
+            enum_threshold,
+            enum_max,
+            closed,
+        } => infer::run(
+            &inputs,
+            crate::infer::Options {
+                name,
+                enum_threshold,
+                enum_max,
+                closed,
+            },
+        ),
+        Command::Drift {
+            spec,
+            message,
+            json,
+            inputs,
+        } => drift::run(&spec, message.as_deref(), &inputs, json),
+        Command::Listen(args) => listen::run(*args),
     };
     match result {
         Ok(code) => code,

@@ -60,6 +60,7 @@ pub enum CertCaptureEvent {
 /// action values published on the queue are `add` (creation), `update` (modification), and `delete`
 /// (removal).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub enum Action {
     #[serde(rename = "add")]
     Add,
@@ -81,6 +82,7 @@ impl Action {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CertificateChangePayload {
     /// Unique CertCapture client identifier the change applies to.
@@ -90,6 +92,7 @@ pub struct CertificateChangePayload {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CertificateChangePayloadCertificate {
     /// CertCapture certificate identifier. Use this with `GET /v2/certificates/{id}` to retrieve full
@@ -98,6 +101,7 @@ pub struct CertificateChangePayloadCertificate {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CustomerChangePayload {
     /// Unique CertCapture client identifier the change applies to.
@@ -107,6 +111,7 @@ pub struct CustomerChangePayload {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CustomerChangePayloadCustomer {
     /// CertCapture customer identifier. Use this with `GET /v2/customers/{id}` to retrieve full
@@ -115,4 +120,27 @@ pub struct CustomerChangePayloadCustomer {
     /// Alphanumeric customer reference assigned in CertCapture.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_number: Option<String>,
+}
+
+/// Every type's JSON Schema (draft-07) as `schemars` derives it from the Rust type,
+/// by type name. It follows serde's view (names, required, unknown members) but not
+/// the `#[validate]` constraints: `schemas/` holds the schemas eventbind writes from
+/// the spec, constraints included.
+#[cfg(feature = "schemars")]
+pub fn derived_json_schemas() -> Vec<(&'static str, schemars::Schema)> {
+    fn schema<T: schemars::JsonSchema>(
+        name: &'static str,
+    ) -> (&'static str, schemars::Schema) {
+        let generator = schemars::generate::SchemaSettings::draft07().into_generator();
+        (name, generator.into_root_schema_for::<T>())
+    }
+    Vec::from([
+        schema::<Action>("Action"),
+        schema::<CertificateChangePayload>("CertificateChangePayload"),
+        schema::<
+            CertificateChangePayloadCertificate,
+        >("CertificateChangePayloadCertificate"),
+        schema::<CustomerChangePayload>("CustomerChangePayload"),
+        schema::<CustomerChangePayloadCustomer>("CustomerChangePayloadCustomer"),
+    ])
 }

@@ -127,12 +127,14 @@ pub enum AvazaEvent {
 /// so its fields are unknown here and every field is kept as is: capture one with `eventbind
 /// capture` to type it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct Company(pub serde_json::Map<String, serde_json::Value>);
 
 /// Body of the company_* webhooks: a JSON array containing a single company snapshot (by design,
 /// per the Avaza documentation).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct CompanyBody(#[validate(min_items = 1, max_items = 1)] pub Vec<Company>);
 
@@ -140,12 +142,14 @@ pub struct CompanyBody(#[validate(min_items = 1, max_items = 1)] pub Vec<Company
 /// so its fields are unknown here and every field is kept as is: capture one with `eventbind
 /// capture` to type it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct Contact(pub serde_json::Map<String, serde_json::Value>);
 
 /// Body of the contact_* webhooks: a JSON array containing a single contact snapshot (by design,
 /// per the Avaza documentation).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct ContactBody(#[validate(min_items = 1, max_items = 1)] pub Vec<Contact>);
 
@@ -153,12 +157,14 @@ pub struct ContactBody(#[validate(min_items = 1, max_items = 1)] pub Vec<Contact
 /// so its fields are unknown here and every field is kept as is: capture one with `eventbind
 /// capture` to type it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct Invoice(pub serde_json::Map<String, serde_json::Value>);
 
 /// Body of the invoice_* webhooks: a JSON array containing a single invoice snapshot (by design,
 /// per the Avaza documentation).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct InvoiceBody(#[validate(min_items = 1, max_items = 1)] pub Vec<Invoice>);
 
@@ -166,12 +172,14 @@ pub struct InvoiceBody(#[validate(min_items = 1, max_items = 1)] pub Vec<Invoice
 /// so its fields are unknown here and every field is kept as is: capture one with `eventbind
 /// capture` to type it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct Project(pub serde_json::Map<String, serde_json::Value>);
 
 /// Body of the project_* webhooks: a JSON array containing a single project snapshot (by design,
 /// per the Avaza documentation).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct ProjectBody(#[validate(min_items = 1, max_items = 1)] pub Vec<Project>);
 
@@ -179,12 +187,14 @@ pub struct ProjectBody(#[validate(min_items = 1, max_items = 1)] pub Vec<Project
 /// its fields are unknown here and every field is kept as is: capture one with `eventbind capture`
 /// to type it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct Task(pub serde_json::Map<String, serde_json::Value>);
 
 /// Body of the task_created webhook: a JSON array containing a single task snapshot (by design, per
 /// the Avaza documentation).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct TaskBody(#[validate(min_items = 1, max_items = 1)] pub Vec<Task>);
 
@@ -193,6 +203,7 @@ pub struct TaskBody(#[validate(min_items = 1, max_items = 1)] pub Vec<Task>);
 /// because the sample has them all; the object stays open, so fields the sample does not show are
 /// kept.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Timesheet {
     /// Identifier of the timesheet entry.
     #[serde(rename = "TimeSheetEntryID")]
@@ -239,12 +250,14 @@ pub struct Timesheet {
 /// Body of the timesheet_* webhooks: a JSON array containing a single timesheet entry snapshot (by
 /// design, per the Avaza documentation).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct TimesheetBody(#[validate(min_items = 1, max_items = 1)] pub Vec<Timesheet>);
 
 /// JSON dictionary sent in an authenticated `POST` to `https://api.avaza.com/api/Webhook` to
 /// subscribe to webhook notifications for one event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct WebhookSubscriptionRequest {
     /// The page Avaza sends the notifications for `event` to.
     #[validate(format = "uri")]
@@ -263,6 +276,7 @@ pub struct WebhookSubscriptionRequest {
 /// JSON the Avaza API responds with to a subscription request, containing the ID of the new webhook
 /// subscription.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct WebhookSubscriptionResponse {
     /// ID of the new webhook subscription.
     #[serde(rename = "ID")]
@@ -270,4 +284,34 @@ pub struct WebhookSubscriptionResponse {
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Every type's JSON Schema (draft-07) as `schemars` derives it from the Rust type,
+/// by type name. It follows serde's view (names, required, unknown members) but not
+/// the `#[validate]` constraints: `schemas/` holds the schemas eventbind writes from
+/// the spec, constraints included.
+#[cfg(feature = "schemars")]
+pub fn derived_json_schemas() -> Vec<(&'static str, schemars::Schema)> {
+    fn schema<T: schemars::JsonSchema>(
+        name: &'static str,
+    ) -> (&'static str, schemars::Schema) {
+        let generator = schemars::generate::SchemaSettings::draft07().into_generator();
+        (name, generator.into_root_schema_for::<T>())
+    }
+    Vec::from([
+        schema::<Company>("Company"),
+        schema::<CompanyBody>("CompanyBody"),
+        schema::<Contact>("Contact"),
+        schema::<ContactBody>("ContactBody"),
+        schema::<Invoice>("Invoice"),
+        schema::<InvoiceBody>("InvoiceBody"),
+        schema::<Project>("Project"),
+        schema::<ProjectBody>("ProjectBody"),
+        schema::<Task>("Task"),
+        schema::<TaskBody>("TaskBody"),
+        schema::<Timesheet>("Timesheet"),
+        schema::<TimesheetBody>("TimesheetBody"),
+        schema::<WebhookSubscriptionRequest>("WebhookSubscriptionRequest"),
+        schema::<WebhookSubscriptionResponse>("WebhookSubscriptionResponse"),
+    ])
 }

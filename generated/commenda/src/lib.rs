@@ -151,6 +151,7 @@ pub enum CommendaEvent {
 /// organization. `data` is different for each topic. Every event, including one with a topic this
 /// description does not know, matches this schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EventEnvelope {
     /// Identifier of the event (a UUID in the examples).
     pub id: String,
@@ -181,6 +182,7 @@ pub struct EventEnvelope {
 /// An error explaining why a registration or exemption certificate failed Commenda's validation,
 /// with a human readable resolution.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CommendaError {
     /// The failure case. The prose documents, for registrations, INPUTS.INVALID_CREDENTIALS,
     /// INPUTS.INVALID_STATE_REGISTRATION_ID, PAYMENTS.PORTAL_HAS_EXISTING_PENDING_PAYMENTS and OTHER;
@@ -207,6 +209,7 @@ pub struct CommendaError {
 /// `REGISTRATIONS.EXISTING.VALIDATION.SUCCEEDED` in the topic list and
 /// `REGISTRATIONS.EXISTING.VALIDATION_SUCCEEDED` in the envelope example; both are accepted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RegistrationsExistingValidationSucceededEvent {
     /// Identifier of the event (a UUID in the examples).
     pub id: String,
@@ -242,6 +245,7 @@ pub struct RegistrationsExistingValidationSucceededEvent {
 
 /// Data of an existing registration that passed validation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RegistrationsExistingValidationSucceededData {
     /// Identifier of the corporation (a UUID in the examples).
     pub corporation_id: String,
@@ -255,6 +259,7 @@ pub struct RegistrationsExistingValidationSucceededData {
 /// Event for an existing registration that failed validation (topic
 /// `REGISTRATIONS.EXISTING.VALIDATION.FAILED`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RegistrationsExistingValidationFailedEvent {
     /// Identifier of the event (a UUID in the examples).
     pub id: String,
@@ -285,6 +290,7 @@ pub struct RegistrationsExistingValidationFailedEvent {
 
 /// Data of an existing registration that failed validation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RegistrationsExistingValidationFailedData {
     /// Identifier of the corporation (a UUID in the examples).
     pub corporation_id: String,
@@ -300,6 +306,7 @@ pub struct RegistrationsExistingValidationFailedData {
 /// Event for a new registration that was successfully created (topic
 /// `REGISTRATIONS.NEW.SUCCEEDED`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RegistrationsNewSucceededEvent {
     /// Identifier of the event (a UUID in the examples).
     pub id: String,
@@ -330,6 +337,7 @@ pub struct RegistrationsNewSucceededEvent {
 
 /// Data of a new registration that was successfully created.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RegistrationsNewSucceededData {
     /// Identifier of the corporation (a UUID in the examples).
     pub corporation_id: String,
@@ -342,6 +350,7 @@ pub struct RegistrationsNewSucceededData {
 
 /// Event for a new registration in an invalid state (topic `REGISTRATIONS.NEW.INVALID`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RegistrationsNewInvalidEvent {
     /// Identifier of the event (a UUID in the examples).
     pub id: String,
@@ -372,6 +381,7 @@ pub struct RegistrationsNewInvalidEvent {
 
 /// Data of a new registration in an invalid state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RegistrationsNewInvalidData {
     /// Identifier of the corporation (a UUID in the examples).
     pub corporation_id: String,
@@ -387,6 +397,7 @@ pub struct RegistrationsNewInvalidData {
 /// Event for a corporation approaching economic nexus in a state where it is not registered (topic
 /// `NEXUS.THRESHOLD.STATE.ALERT`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct NexusThresholdStateAlertEvent {
     /// Identifier of the event (a UUID in the examples).
     pub id: String,
@@ -418,6 +429,7 @@ pub struct NexusThresholdStateAlertEvent {
 /// A corporation's progress towards economic nexus in one state where it is not registered, sent
 /// every day once 80% of the threshold is crossed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct NexusThresholdStateAlertData {
     /// Identifier of the corporation (a UUID in the examples).
     pub corporation_id: String,
@@ -432,6 +444,10 @@ pub struct NexusThresholdStateAlertData {
     /// When nexus was breached. Only `null` is shown (nexus not breached); a breach date is presumably
     /// a date string such as 2025-02-27, but its form is not documented.
     #[serde(deserialize_with = "eventbind_runtime::serde_helpers::required_nullable")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "required_nullable_schema::<String>")
+    )]
     pub date_of_breach: Option<String>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -440,6 +456,7 @@ pub struct NexusThresholdStateAlertData {
 
 /// The economic nexus rule of the state the alert is about.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct NexusRule {
     /// Sales amount that establishes nexus.
     pub sales_threshold: f64,
@@ -458,6 +475,7 @@ pub struct NexusRule {
 
 /// The corporation's measured exposure against the nexus rule.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct NexusCalculation {
     /// Total sales as a fraction of the sales threshold (0.8 = 80%).
     pub sales_exposure_percentage: f64,
@@ -475,6 +493,7 @@ pub struct NexusCalculation {
 /// Event for an exemption certificate that passed validation (topic
 /// `EXEMPTION_CERTIFICATES.VERIFICATION.SUCCEEDED`, which the customs-duty example also carries).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ExemptionCertificatesVerificationSucceededEvent {
     /// Identifier of the event (a UUID in the examples).
     pub id: String,
@@ -505,6 +524,7 @@ pub struct ExemptionCertificatesVerificationSucceededEvent {
 
 /// Data of an exemption certificate that passed validation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ExemptionCertificatesVerificationSucceededData {
     /// Identifier of the corporation (a UUID in the examples).
     pub corporation_id: String,
@@ -518,6 +538,7 @@ pub struct ExemptionCertificatesVerificationSucceededData {
 /// Event for an exemption certificate that failed validation (topic
 /// `EXEMPTION_CERTIFICATES.VERIFICATION.FAILED`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ExemptionCertificatesVerificationFailedEvent {
     /// Identifier of the event (a UUID in the examples).
     pub id: String,
@@ -550,6 +571,7 @@ pub struct ExemptionCertificatesVerificationFailedEvent {
 /// registration failures: it carries one `error` object (not an `errors` array), and its example
 /// carries a `registration_id` (not an exemption certificate id). The schema follows the example.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ExemptionCertificatesVerificationFailedData {
     /// Identifier of the corporation (a UUID in the examples).
     pub corporation_id: String,
@@ -565,6 +587,7 @@ pub struct ExemptionCertificatesVerificationFailedData {
 /// Event for an exemption certificate expiring in two weeks (topic
 /// `EXEMPTION_CERTIFICATES.EXPIRATION`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ExemptionCertificatesExpirationEvent {
     /// Identifier of the event (a UUID in the examples).
     pub id: String,
@@ -595,6 +618,7 @@ pub struct ExemptionCertificatesExpirationEvent {
 
 /// Data of an exemption certificate that is about to expire.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ExemptionCertificatesExpirationData {
     /// Identifier of the corporation (a UUID in the examples).
     pub corporation_id: String,
@@ -612,6 +636,7 @@ pub struct ExemptionCertificatesExpirationData {
 /// `EXEMPTION_CERTIFICATES.VERIFICATION.SUCCEEDED`; both are accepted, and the required `data`
 /// fields tell this event apart from the exemption-certificate one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CustomsDutyCustomsCodeUpdateEvent {
     /// Identifier of the event (a UUID in the examples).
     pub id: String,
@@ -648,6 +673,7 @@ pub struct CustomsDutyCustomsCodeUpdateEvent {
 /// A customs code whose duty rules changed, so that additional information about the products may
 /// need to be collected to calculate customs duty.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CustomsDutyCustomsCodeUpdateData {
     /// The customs (tariff) code the update is about.
     pub customs_code: String,
@@ -662,6 +688,7 @@ pub struct CustomsDutyCustomsCodeUpdateData {
 
 /// One customs duty rule of a customs code.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CustomsDutyRule {
     /// Description of the rule (`Other` in the example).
     pub description: String,
@@ -673,4 +700,72 @@ pub struct CustomsDutyRule {
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The schema of a member that must be present but may be `null` (schemars
+/// reads a bare `Option` as optional).
+#[cfg(feature = "schemars")]
+fn required_nullable_schema<T: schemars::JsonSchema>(
+    generator: &mut schemars::SchemaGenerator,
+) -> schemars::Schema {
+    generator.subschema_for::<Option<T>>()
+}
+
+/// Every type's JSON Schema (draft-07) as `schemars` derives it from the Rust type,
+/// by type name. It follows serde's view (names, required, unknown members) but not
+/// the `#[validate]` constraints: `schemas/` holds the schemas eventbind writes from
+/// the spec, constraints included.
+#[cfg(feature = "schemars")]
+pub fn derived_json_schemas() -> Vec<(&'static str, schemars::Schema)> {
+    fn schema<T: schemars::JsonSchema>(
+        name: &'static str,
+    ) -> (&'static str, schemars::Schema) {
+        let generator = schemars::generate::SchemaSettings::draft07().into_generator();
+        (name, generator.into_root_schema_for::<T>())
+    }
+    Vec::from([
+        schema::<EventEnvelope>("EventEnvelope"),
+        schema::<CommendaError>("CommendaError"),
+        schema::<
+            RegistrationsExistingValidationSucceededEvent,
+        >("RegistrationsExistingValidationSucceededEvent"),
+        schema::<
+            RegistrationsExistingValidationSucceededData,
+        >("RegistrationsExistingValidationSucceededData"),
+        schema::<
+            RegistrationsExistingValidationFailedEvent,
+        >("RegistrationsExistingValidationFailedEvent"),
+        schema::<
+            RegistrationsExistingValidationFailedData,
+        >("RegistrationsExistingValidationFailedData"),
+        schema::<RegistrationsNewSucceededEvent>("RegistrationsNewSucceededEvent"),
+        schema::<RegistrationsNewSucceededData>("RegistrationsNewSucceededData"),
+        schema::<RegistrationsNewInvalidEvent>("RegistrationsNewInvalidEvent"),
+        schema::<RegistrationsNewInvalidData>("RegistrationsNewInvalidData"),
+        schema::<NexusThresholdStateAlertEvent>("NexusThresholdStateAlertEvent"),
+        schema::<NexusThresholdStateAlertData>("NexusThresholdStateAlertData"),
+        schema::<NexusRule>("NexusRule"),
+        schema::<NexusCalculation>("NexusCalculation"),
+        schema::<
+            ExemptionCertificatesVerificationSucceededEvent,
+        >("ExemptionCertificatesVerificationSucceededEvent"),
+        schema::<
+            ExemptionCertificatesVerificationSucceededData,
+        >("ExemptionCertificatesVerificationSucceededData"),
+        schema::<
+            ExemptionCertificatesVerificationFailedEvent,
+        >("ExemptionCertificatesVerificationFailedEvent"),
+        schema::<
+            ExemptionCertificatesVerificationFailedData,
+        >("ExemptionCertificatesVerificationFailedData"),
+        schema::<
+            ExemptionCertificatesExpirationEvent,
+        >("ExemptionCertificatesExpirationEvent"),
+        schema::<
+            ExemptionCertificatesExpirationData,
+        >("ExemptionCertificatesExpirationData"),
+        schema::<CustomsDutyCustomsCodeUpdateEvent>("CustomsDutyCustomsCodeUpdateEvent"),
+        schema::<CustomsDutyCustomsCodeUpdateData>("CustomsDutyCustomsCodeUpdateData"),
+        schema::<CustomsDutyRule>("CustomsDutyRule"),
+    ])
 }

@@ -85,6 +85,7 @@ pub enum VertexEvent {
 /// `vertex-webhook-test` in the Common Headers section and `vertex-webhooks-test` in the test
 /// operation; both are declared.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EventDeliveryHeaders {
     /// HMAC signature using the subscription's shared secret key (`webhookRecipient.hmacSha256Secret`),
     /// sent when the subscription's security scheme is HMAC_SHA256. What is signed and the encoding are
@@ -136,6 +137,7 @@ pub struct EventDeliveryHeaders {
 /// The fundamental structure for all outgoing notification events. No field is marked required in
 /// the documentation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EventDelivery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<DeliveredEvent>,
@@ -175,6 +177,7 @@ pub struct EventDelivery {
 /// shows the `Event` fields (`tags`, `expiryIntervalDays`, `payload`) plus `payloadRefId` and
 /// `payloadSizeKb` from `EventResponse`. No field is marked required for a delivered event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DeliveredEvent {
     /// Tags of the event. Subscriptions are matched against them to determine whether an event should
     /// be delivered.
@@ -214,6 +217,7 @@ pub struct DeliveredEvent {
 /// A key/value tag. Event types define tag keys and default values, events carry tags, and
 /// subscriptions are matched against them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Tag {
     #[validate(min_length = 3, max_length = 255)]
     pub key: String,
@@ -236,6 +240,7 @@ pub struct Tag {
 /// address as value) the valueType STRING in some places and BOOLEAN or NUMBER in others, so a
 /// tag's valueType is not checked against its value; all three documented values are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub enum TagValueType {
     #[serde(rename = "STRING")]
     String,
@@ -262,6 +267,7 @@ impl TagValueType {
 ///
 /// Accepts values matching exactly one of these shapes; the first that fits is used.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum DeliveredEventPayloadSizeKb {
@@ -271,6 +277,7 @@ pub enum DeliveredEventPayloadSizeKb {
 
 /// The subscription the event is delivered for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EventDeliverySubscription {
     /// Vertex cloud subscription id.
     ///
@@ -305,6 +312,7 @@ pub struct EventDeliverySubscription {
 
 /// Event delivery statistics.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct BaseEventDeliveryStat {
     #[serde(
         rename = "totalEventDeliveries",
@@ -358,6 +366,7 @@ pub struct BaseEventDeliveryStat {
 /// Event delivery statistics. The documentation lists EventDeliveryStat with the
 /// BaseEventDeliveryStat object as its only content.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EventDeliveryStat {
     #[serde(
         rename = "totalEventDeliveries",
@@ -410,6 +419,7 @@ pub struct EventDeliveryStat {
 
 /// The outcome of one delivery of an event to a subscription.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct BaseEventDeliveryResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<EventDeliveryStatus>,
@@ -443,6 +453,7 @@ pub struct BaseEventDeliveryResponse {
 /// attempt starts with RETRYING, and once delivery attempts are maxed out (5 attempts) the delivery
 /// instance transitions to PERMANENTLY_FAILED.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub enum EventDeliveryStatus {
     #[serde(rename = "PENDING")]
     Pending,
@@ -472,6 +483,7 @@ impl EventDeliveryStatus {
 /// Common fields of stored resources. When a resource is first created, updatedAt and updatedBy are
 /// the same as createdAt and createdBy respectively.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct BaseObject {
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -498,6 +510,7 @@ pub struct BaseObject {
 
 /// An event created by a client application.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Event {
     /// The event producer creates tags for each event. It primarily uses the tag keys and their default
     /// values as specified in the event type object. However, the producer can also add additional keys
@@ -530,6 +543,7 @@ pub struct Event {
 /// eventType, activeSubscriptions, payloadRefId, payloadSizeKb and tenantId; its examples imply the
 /// other parts are BaseObject and Event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EventResponse {
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -599,6 +613,7 @@ pub struct EventResponse {
 
 /// An event type defined by a client application.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EventType {
     /// This value must be globally unique within notification-service and is immutable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -644,6 +659,7 @@ pub struct EventType {
 /// SUCCEEDED). The documentation says "All of" and shows only the replayAttempt/retryAttempt
 /// object; its example implies the other parts are BaseObject and BaseEventDeliveryResponse.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EventDeliveryResponse {
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -703,6 +719,7 @@ pub struct EventDeliveryResponse {
 /// Response of the subscription test operation. The documentation names this model without listing
 /// fields; the test operation's response example has exactly the BaseEventDeliveryResponse fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TestEventDeliveryResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<EventDeliveryStatus>,
@@ -733,6 +750,7 @@ pub struct TestEventDeliveryResponse {
 
 /// Event statistics.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EventStat {
     #[serde(
         rename = "totalEventTypes",
@@ -778,6 +796,7 @@ pub struct EventStat {
 
 /// HTTP method used to deliver events to a webhook recipient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub enum WebhookRecipientMethod {
     #[serde(rename = "POST")]
     Post,
@@ -800,6 +819,7 @@ impl WebhookRecipientMethod {
 
 /// Client applications that interact with the notification-service.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ApplicationMetadata {
     /// Notification system defined immutable identifier for application. This must be globally unique
     /// within the notification-system.
@@ -829,6 +849,7 @@ pub struct ApplicationMetadata {
 /// documentation says "All of" but shows only the second object; the first is taken to be
 /// EventType, as the catalog example's event type entries combine EventType fields with these.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ApplicationEventType {
     /// This value must be globally unique within notification-service and is immutable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -902,6 +923,7 @@ pub struct ApplicationEventType {
 
 /// Kind of subscription.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub enum SubscriptionType {
     #[serde(rename = "WEBHOOK")]
     Webhook,
@@ -922,6 +944,7 @@ impl SubscriptionType {
 /// Template used to render an event for one subscription type (the subject and body of emails, the
 /// title header and payload of webhooks).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EventTemplate {
     /// Client application defined globally unique value across notification-service.
     #[validate(min_length = 3, max_length = 255)]
@@ -961,6 +984,7 @@ pub struct EventTemplate {
 /// entries have no `code` and put the event type code in `name`, and carry catalog-only fields (see
 /// CatalogEventType).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ApplicationEventTypesInternalCatalog {
     #[serde(
         rename = "applicationEventTypes",
@@ -977,6 +1001,7 @@ pub struct ApplicationEventTypesInternalCatalog {
 
 /// One application and its event types.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ApplicationEventTypesInternalCatalogApplicationEventTypesItem {
     #[serde(
         rename = "applicationMetadata",
@@ -998,6 +1023,7 @@ pub struct ApplicationEventTypesInternalCatalogApplicationEventTypesItem {
 /// EventType. Unlike ApplicationEventType, no field of the second part is required and no bounds
 /// are stated.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CatalogEventType {
     /// This value must be globally unique within notification-service and is immutable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1070,6 +1096,7 @@ pub struct CatalogEventType {
 /// appear in every example and have their own documented enumerations (WebhookRecipientMethod,
 /// WebhookRecipientSecurityScheme).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct WebhookRecipient {
     #[validate(min_length = 13, max_length = 255, format = "uri")]
     pub url: String,
@@ -1234,6 +1261,7 @@ pub struct WebhookRecipient {
 /// How event deliveries authenticate to a webhook recipient: OAUTH2, BASIC_AUTH, HMAC_SHA256 (HMAC
 /// signature included in header vertex-hmac-sha256 using a shared secret key) or NONE.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub enum WebhookRecipientSecurityScheme {
     #[serde(rename = "OAUTH2")]
     Oauth2,
@@ -1259,6 +1287,7 @@ impl WebhookRecipientSecurityScheme {
 
 /// Recipient of an EMAIL subscription.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EmailRecipient {
     #[validate(min_length = 3, max_length = 255)]
     pub name: String,
@@ -1277,6 +1306,7 @@ pub struct EmailRecipient {
 
 /// Status of a subscription.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub enum SubscriptionStatus {
     #[serde(rename = "DISABLED")]
     Disabled,
@@ -1299,6 +1329,7 @@ impl SubscriptionStatus {
 
 /// A subscription to one event type, delivered by webhook or by email.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Subscription {
     #[validate(min_length = 3, max_length = 255)]
     pub name: String,
@@ -1347,6 +1378,7 @@ pub struct Subscription {
 /// `type` here, while the webhook responses carry `subscriptionType` (see
 /// WebhookSubscriptionResponse).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SubscriptionResponse {
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1413,6 +1445,7 @@ pub struct SubscriptionResponse {
 /// A webhook subscription to one event type: the request body of the create and update subscription
 /// operations.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct WebhookSubscription {
     #[validate(min_length = 3, max_length = 255)]
     pub name: String,
@@ -1454,6 +1487,7 @@ pub struct WebhookSubscription {
 /// operations. The documentation says "All of" and shows only the tenantId/subscriptionType object;
 /// its examples imply the other parts are BaseObject and WebhookSubscription.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct WebhookSubscriptionResponse {
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1521,6 +1555,7 @@ pub struct WebhookSubscriptionResponse {
 /// One page of webhook subscriptions: the response body of the list subscriptions operation (paged
 /// with PaginationParameters, filtered with SubscriptionParams).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SubscriptionPage {
     /// The subscriptions of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1532,6 +1567,7 @@ pub struct SubscriptionPage {
 
 /// Query parameters for paging across a large data set.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct PaginationParameters {
     /// Page number (from 0).
     ///
@@ -1562,6 +1598,7 @@ pub struct PaginationParameters {
 /// applicationId as a UUID, unlike the `EINV` application ids of the paths, and a
 /// subscriptionCreatedAtTo earlier than subscriptionCreatedAtFrom.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SubscriptionParams {
     /// Vertex managed application identifier.
     #[serde(rename = "applicationId", default, skip_serializing_if = "Option::is_none")]
@@ -1608,5 +1645,64 @@ pub struct SubscriptionParams {
 /// Response body of the "Get Large Event Payload Presigned Download URL" operation: a presigned URL
 /// to download a large event payload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct EventPayloadDownloadUrl(#[validate(format = "uri")] pub String);
+
+/// Every type's JSON Schema (draft-07) as `schemars` derives it from the Rust type,
+/// by type name. It follows serde's view (names, required, unknown members) but not
+/// the `#[validate]` constraints: `schemas/` holds the schemas eventbind writes from
+/// the spec, constraints included.
+#[cfg(feature = "schemars")]
+pub fn derived_json_schemas() -> Vec<(&'static str, schemars::Schema)> {
+    fn schema<T: schemars::JsonSchema>(
+        name: &'static str,
+    ) -> (&'static str, schemars::Schema) {
+        let generator = schemars::generate::SchemaSettings::draft07().into_generator();
+        (name, generator.into_root_schema_for::<T>())
+    }
+    Vec::from([
+        schema::<EventDeliveryHeaders>("EventDeliveryHeaders"),
+        schema::<EventDelivery>("EventDelivery"),
+        schema::<DeliveredEvent>("DeliveredEvent"),
+        schema::<Tag>("Tag"),
+        schema::<TagValueType>("TagValueType"),
+        schema::<DeliveredEventPayloadSizeKb>("DeliveredEventPayloadSizeKb"),
+        schema::<EventDeliverySubscription>("EventDeliverySubscription"),
+        schema::<BaseEventDeliveryStat>("BaseEventDeliveryStat"),
+        schema::<EventDeliveryStat>("EventDeliveryStat"),
+        schema::<BaseEventDeliveryResponse>("BaseEventDeliveryResponse"),
+        schema::<EventDeliveryStatus>("EventDeliveryStatus"),
+        schema::<BaseObject>("BaseObject"),
+        schema::<Event>("Event"),
+        schema::<EventResponse>("EventResponse"),
+        schema::<EventType>("EventType"),
+        schema::<EventDeliveryResponse>("EventDeliveryResponse"),
+        schema::<TestEventDeliveryResponse>("TestEventDeliveryResponse"),
+        schema::<EventStat>("EventStat"),
+        schema::<WebhookRecipientMethod>("WebhookRecipientMethod"),
+        schema::<ApplicationMetadata>("ApplicationMetadata"),
+        schema::<ApplicationEventType>("ApplicationEventType"),
+        schema::<SubscriptionType>("SubscriptionType"),
+        schema::<EventTemplate>("EventTemplate"),
+        schema::<
+            ApplicationEventTypesInternalCatalog,
+        >("ApplicationEventTypesInternalCatalog"),
+        schema::<
+            ApplicationEventTypesInternalCatalogApplicationEventTypesItem,
+        >("ApplicationEventTypesInternalCatalogApplicationEventTypesItem"),
+        schema::<CatalogEventType>("CatalogEventType"),
+        schema::<WebhookRecipient>("WebhookRecipient"),
+        schema::<WebhookRecipientSecurityScheme>("WebhookRecipientSecurityScheme"),
+        schema::<EmailRecipient>("EmailRecipient"),
+        schema::<SubscriptionStatus>("SubscriptionStatus"),
+        schema::<Subscription>("Subscription"),
+        schema::<SubscriptionResponse>("SubscriptionResponse"),
+        schema::<WebhookSubscription>("WebhookSubscription"),
+        schema::<WebhookSubscriptionResponse>("WebhookSubscriptionResponse"),
+        schema::<SubscriptionPage>("SubscriptionPage"),
+        schema::<PaginationParameters>("PaginationParameters"),
+        schema::<SubscriptionParams>("SubscriptionParams"),
+        schema::<EventPayloadDownloadUrl>("EventPayloadDownloadUrl"),
+    ])
+}

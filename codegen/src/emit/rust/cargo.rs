@@ -58,5 +58,21 @@ pub fn manifest(
     if uses.uuid {
         out.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
     }
+    out.push_str(&schemars_dependency(uses));
     out
+}
+
+/// `schemars`, optional: enabling the crate's `schemars` feature adds a
+/// `JsonSchema` derive to every type; default builds do not compile it.
+fn schemars_dependency(uses: Uses) -> String {
+    let features: Vec<&str> = [(uses.chrono, "\"chrono04\""), (uses.uuid, "\"uuid1\"")]
+        .into_iter()
+        .filter_map(|(used, feature)| used.then_some(feature))
+        .collect();
+    let features = if features.is_empty() {
+        String::new()
+    } else {
+        format!(", features = [{}]", features.join(", "))
+    };
+    format!("schemars = {{ version = \"1\", optional = true{features} }}\n")
 }

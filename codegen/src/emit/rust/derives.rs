@@ -1,0 +1,155 @@
+//! The optional `schemars::JsonSchema` derive of the generated crates (cargo
+//! feature `schemars`, off by default so default builds stay lean).
+//!
+//! It is added to the items [`super::types`] writes rather than written by it,
+//! so the type emitter stays about types: every item that derives
+//! `Deserialize` gets `#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]`.
+//! schemars reads the serde attributes (renames, `deny_unknown_fields`,
+//! `flatten`, `transparent`, `untagged`) but not `#[validate(...)]`: the
+//! constraints live in the schemas eventbind writes under `schemas/`.
+
+use crate::model::Catalog;
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
+use syn::{parse_quote, Attribute, Field, Item};
+
+/// The serde helper of a member that must be present but may be `null`.
+const REQUIRED_NULLABLE: &str = "required_nullable";
+
+/// Adds the derive to the items of one crate, then writes what they need.
+#[derive(Default)]
+pub struct Schemars {
+    /// Whether a member uses `required_nullable_schema`.
+    required_nullable: bool,
+}
+
+impl Schemars {
+    /// `items` with the schemars derive added; items that cannot be read back
+    /// are returned unchanged (the type emitter only writes items that parse).
+    pub fn add(&mut self, items: TokenStream) -> TokenStream {
+        let Ok(mut file) = syn::parse2::<syn::File>(items.clone()) else {
+            return items;
+        };
+        for item in &mut file.items {
+            let fields: Vec<&mut Field> = match item {
+                Item::Struct(item) if derives_deserialize(&item.attrs) => {
+                    add_derive(&mut item.attrs);
+                    item.fields.iter_mut().collect()
+                }
+                Item::Enum(item) if derives_deserialize(&item.attrs) => {
+                    add_derive(&mut item.attrs);
+                    item.variants
+                        .iter_mut()
+                        .flat_map(|v| v.fields.iter_mut())
+                        .collect()
+                }
+                _ => continue,
+            };
+            for field in fields {
+                self.required_nullable |= mark_required_nullable(field);
+            }
+        }
+        file.items.iter().map(ToTokens::to_token_stream).collect()
+    }
+
+    /// Items the derives need: the helper for required nullable members (only
+    /// when one uses it, so no dead code), and every type's derived schema by name.
+    pub fn support(&self, catalog: &Catalog) -> TokenStream {
+        let helper = self.required_nullable.then(|| {
+            quote! {
+                /// The schema of a member that must be present but may be `null` (schemars
+                /// reads a bare `Option` as optional).
+                #[cfg(feature = "schemars")]
+                fn required_nullable_schema<T: schemars::JsonSchema>(
+                    generator: &mut schemars::SchemaGenerator,
+                ) -> schemars::Schema {
+                    generator.subschema_for::<Option<T>>()
+                }
+            }
+        });
+        let entries = catalog.types.iter().map(|def| {
+            let name = &def.name;
+            let ty = super::fields::ident(name);
+            quote!(schema::<#ty>(#name),)
+        });
+        quote! {
+            #helper
+
+            /// Every type's JSON Schema (draft-07) as `schemars` derives it from the Rust type,
+            /// by type name. It follows serde's view (names, required, unknown members) but not
+            /// the `#[validate]` constraints: `schemas/` holds the schemas eventbind writes from
+            /// the spec, constraints included.
+            #[cfg(feature = "schemars")]
+            pub fn derived_json_schemas() -> Vec<(&'static str, schemars::Schema)> {
+                fn schema<T: schemars::JsonSchema>(name: &'static str) -> (&'static str, schemars::Schema) {
+                    let generator = schemars::generate::SchemaSettings::draft07().into_generator();
+                    (name, generator.into_root_schema_for::<T>())
+                }
+                Vec::from([#(#entries)*])
+            }
+        }
+    }
+}
+
+fn derives_deserialize(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|attr| {
+        attr.path().is_ident("derive")
+            && attr
+                .meta
+                .to_token_stream()
+                .into_iter()
+                .any(|t| t.to_string().contains("Deserialize"))
+    })
+}
+
+/// Puts the derive right after the item's own `#[derive(...)]`.
+fn add_derive(attrs: &mut Vec<Attribute>) {
+    let at = attrs
+        .iter()
+        .position(|a| a.path().is_ident("derive"))
+        .map_or(0, |i| i + 1);
+    attrs.insert(
+        at,
+        parse_quote!(#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]),
+    );
+}
+
+/// schemars reads any `Option` member as optional; one that serde requires
+/// (present, possibly `null`) says so through the helper [`Schemars::support`]
+/// writes. Whether the member is one.
+fn mark_required_nullable(field: &mut Field) -> bool {
+    let required_nullable = field.attrs.iter().any(|attr| {
+        attr.path().is_ident("serde")
+            && attr
+                .meta
+                .to_token_stream()
+                .to_string()
+                .contains(REQUIRED_NULLABLE)
+    });
+    let Some(inner) = required_nullable.then(|| option_inner(&field.ty)).flatten() else {
+        return false;
+    };
+    // The attribute takes the path as a string; spaces from the token printer dropped.
+    let path = format!("required_nullable_schema::<{}>", compact(&inner));
+    field.attrs.push(parse_quote!(
+        #[cfg_attr(feature = "schemars", schemars(schema_with = #path))]
+    ));
+    true
+}
+
+/// `T` of `Option<T>`.
+fn option_inner(ty: &syn::Type) -> Option<TokenStream> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    (last.ident == "Option").then(|| args.args.to_token_stream())
+}
+
+/// A type's tokens as Rust writes them: `chrono::DateTime<chrono::FixedOffset>`.
+fn compact(tokens: &TokenStream) -> String {
+    tokens.to_string().replace(' ', "").replace(',', ", ")
+}

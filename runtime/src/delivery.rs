@@ -1,0 +1,154 @@
+//! What every transport hands the receiving pipeline, and the answer it gets
+//! back: the exact body and headers in, a [`Disposition`] out.
+//!
+//! HTTP and SQS (and the `eventbind listen` CLI) all speak this vocabulary, so
+//! verification, deduplication and routing are written once.
+
+use bytes::Bytes;
+use serde::Serialize;
+use std::future::Future;
+use std::pin::Pin;
+
+/// A boxed, sendable future: handlers and stores are stored as trait objects,
+/// and `async fn` in traits is not object safe.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// What should become of a delivery, as the transport understands it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Disposition {
+    /// Done: answer 2xx, delete the queue message, remember the dedup key.
+    Acknowledge,
+    /// Bad signature or body: retrying cannot help (HTTP 4xx). On a queue the
+    /// message is left alone so the redrive policy moves it to the dead-letter
+    /// queue.
+    Reject,
+    /// A transient failure: answer 5xx, or leave the queue message to come
+    /// back after its visibility timeout.
+    RetryLater,
+}
+
+/// Request headers, names compared case-insensitively (HTTP header names are
+/// case-insensitive; SQS attribute names are used as given, lower-cased).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Headers {
+    /// Lower-cased name, value; repeated names keep every value in order.
+    pairs: Vec<(String, String)>,
+}
+
+impl Headers {
+    pub fn new() -> Self {
+        Headers::default()
+    }
+
+    /// Headers from name/value pairs; names are lower-cased.
+    pub fn from_pairs<I, K, V>(pairs: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<str>,
+        V: Into<String>,
+    {
+        let mut headers = Headers::new();
+        for (name, value) in pairs {
+            headers.append(name.as_ref(), value);
+        }
+        headers
+    }
+
+    /// Adds a value, keeping earlier values of the same name.
+    pub fn append(&mut self, name: &str, value: impl Into<String>) {
+        self.pairs.push((name.to_ascii_lowercase(), value.into()));
+    }
+
+    /// The first value of `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of `name`, in the order received.
+    pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.pairs
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Whether any value of `name` reads `true` (any case, surrounding
+    /// spaces ignored): how Vertex marks its test deliveries.
+    pub fn is_true(&self, name: &str) -> bool {
+        self.get_all(name)
+            .any(|v| v.trim().eq_ignore_ascii_case("true"))
+    }
+
+    /// All pairs, names lower-cased.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.pairs.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+}
+
+/// One delivery as a transport received it.
+#[derive(Clone, Debug, Default)]
+pub struct Delivery {
+    /// The body exactly as received: signatures are computed over these bytes.
+    pub body: Bytes,
+    pub headers: Headers,
+    /// The event name given from outside the body (a URL segment such as
+    /// Avaza's one URL per event), for specs routed by name.
+    pub name: Option<String>,
+    /// The transport's own id for the delivery (an SQS message id), a
+    /// fallback dedup key.
+    pub transport_id: Option<String>,
+}
+
+impl Delivery {
+    pub fn new(body: impl Into<Bytes>) -> Self {
+        Delivery {
+            body: body.into(),
+            ..Delivery::default()
+        }
+    }
+
+    pub fn with_headers(mut self, headers: Headers) -> Self {
+        self.headers = headers;
+        self
+    }
+
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    pub fn with_transport_id(mut self, id: impl Into<String>) -> Self {
+        self.transport_id = Some(id.into());
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_names_are_case_insensitive_and_repeatable() {
+        let headers = Headers::from_pairs([
+            ("Vertex-HMAC-SHA256", "a"),
+            ("vertex-hmac-sha256", "b"),
+            ("Vertex-Webhooks-Test", " TRUE "),
+        ]);
+        assert_eq!(headers.get("VERTEX-hmac-sha256"), Some("a"));
+        assert_eq!(
+            headers.get_all("vertex-hmac-sha256").collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+        assert!(headers.is_true("vertex-webhooks-test"));
+        assert!(!headers.is_true("vertex-webhook-test"));
+        assert_eq!(headers.get("missing"), None);
+    }
+}
