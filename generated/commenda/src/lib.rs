@@ -164,6 +164,7 @@ pub struct EventEnvelope {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,
@@ -226,6 +227,7 @@ pub struct RegistrationsExistingValidationSucceededEvent {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,
@@ -269,6 +271,7 @@ pub struct RegistrationsExistingValidationFailedEvent {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,
@@ -314,6 +317,7 @@ pub struct RegistrationsNewSucceededEvent {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,
@@ -356,6 +360,7 @@ pub struct RegistrationsNewInvalidEvent {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,
@@ -401,6 +406,7 @@ pub struct NexusThresholdStateAlertEvent {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,
@@ -444,6 +450,7 @@ pub struct NexusRule {
     /// Sales amount that establishes nexus.
     pub sales_threshold: f64,
     /// Number of transactions that establishes nexus.
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     pub transaction_threshold: i64,
     /// How the thresholds combine. Only `SALES_OR_TRANSACTIONS` is seen in the documentation; other
     /// values are not documented.
@@ -466,6 +473,7 @@ pub struct NexusCalculation {
     /// Total sales in the evaluation period.
     pub total_sales: f64,
     /// Total transactions in the evaluation period.
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     pub total_transactions: i64,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -489,6 +497,7 @@ pub struct ExemptionCertificatesVerificationSucceededEvent {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,
@@ -532,6 +541,7 @@ pub struct ExemptionCertificatesVerificationFailedEvent {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,
@@ -579,6 +589,7 @@ pub struct ExemptionCertificatesExpirationEvent {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,
@@ -631,6 +642,7 @@ pub struct CustomsDutyCustomsCodeUpdateEvent {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,

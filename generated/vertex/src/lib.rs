@@ -154,14 +154,24 @@ pub struct EventDelivery {
     /// Default: `0`.
     ///
     /// Read-only: set by the server.
-    #[serde(rename = "replayAttempt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "replayAttempt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replay_attempt: Option<i64>,
     /// Number of the automated retry this delivery is (0 for the first attempt).
     ///
     /// Default: `0`.
     ///
     /// Read-only: set by the server.
-    #[serde(rename = "retryAttempt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "retryAttempt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub retry_attempt: Option<i64>,
     /// The subscription the event is delivered for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -265,6 +275,7 @@ impl TagValueType {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum DeliveredEventPayloadSizeKb {
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     Integer(i64),
     String(#[validate(pattern = "^[0-9]+$")] String),
 }
@@ -309,36 +320,42 @@ pub struct BaseEventDeliveryStat {
     #[serde(
         rename = "totalEventDeliveries",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_event_deliveries: Option<i64>,
     #[serde(
         rename = "totalEventDeliveryErrors",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_event_delivery_errors: Option<i64>,
     #[serde(
         rename = "totalEventDeliveryRetries",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_event_delivery_retries: Option<i64>,
     #[serde(
         rename = "totalEventDeliveryReplays",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_event_delivery_replays: Option<i64>,
     #[serde(
         rename = "minDeliveryCompletionMs",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub min_delivery_completion_ms: Option<i64>,
     #[serde(
         rename = "maxDeliveryCompletionMs",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_delivery_completion_ms: Option<i64>,
@@ -347,6 +364,7 @@ pub struct BaseEventDeliveryStat {
     #[serde(
         rename = "p95DeliveryCompletionMs",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub p95_delivery_completion_ms: Option<i64>,
@@ -362,36 +380,42 @@ pub struct EventDeliveryStat {
     #[serde(
         rename = "totalEventDeliveries",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_event_deliveries: Option<i64>,
     #[serde(
         rename = "totalEventDeliveryErrors",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_event_delivery_errors: Option<i64>,
     #[serde(
         rename = "totalEventDeliveryRetries",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_event_delivery_retries: Option<i64>,
     #[serde(
         rename = "totalEventDeliveryReplays",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_event_delivery_replays: Option<i64>,
     #[serde(
         rename = "minDeliveryCompletionMs",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub min_delivery_completion_ms: Option<i64>,
     #[serde(
         rename = "maxDeliveryCompletionMs",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_delivery_completion_ms: Option<i64>,
@@ -400,6 +424,7 @@ pub struct EventDeliveryStat {
     #[serde(
         rename = "p95DeliveryCompletionMs",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub p95_delivery_completion_ms: Option<i64>,
@@ -423,6 +448,7 @@ pub struct BaseEventDeliveryResponse {
     #[serde(
         rename = "deliveryCompletionIntervalMs",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub delivery_completion_interval_ms: Option<i64>,
@@ -477,7 +503,11 @@ pub struct BaseObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<uuid::Uuid>,
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub version: Option<i64>,
     /// Read-only: set by the server.
     #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
@@ -535,7 +565,11 @@ pub struct EventResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<uuid::Uuid>,
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub version: Option<i64>,
     /// Read-only: set by the server.
     #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
@@ -588,7 +622,12 @@ pub struct EventResponse {
     #[serde(rename = "payloadRefId", default, skip_serializing_if = "Option::is_none")]
     pub payload_ref_id: Option<uuid::Uuid>,
     /// Read-only: set by the server.
-    #[serde(rename = "payloadSizeKb", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "payloadSizeKb",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub payload_size_kb: Option<i64>,
     #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<uuid::Uuid>,
@@ -618,7 +657,11 @@ pub struct EventType {
     #[validate(min_length = 3, max_length = 255)]
     pub description: Option<String>,
     /// Default: `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub version: Option<i64>,
     #[serde(rename = "schemaVersion")]
     #[validate(min_length = 3, max_length = 11)]
@@ -649,7 +692,11 @@ pub struct EventDeliveryResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<uuid::Uuid>,
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub version: Option<i64>,
     /// Read-only: set by the server.
     #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
@@ -675,6 +722,7 @@ pub struct EventDeliveryResponse {
     #[serde(
         rename = "deliveryCompletionIntervalMs",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub delivery_completion_interval_ms: Option<i64>,
@@ -688,12 +736,22 @@ pub struct EventDeliveryResponse {
     /// Default: `0`.
     ///
     /// Read-only: set by the server.
-    #[serde(rename = "replayAttempt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "replayAttempt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replay_attempt: Option<i64>,
     /// Default: `0`.
     ///
     /// Read-only: set by the server.
-    #[serde(rename = "retryAttempt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "retryAttempt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub retry_attempt: Option<i64>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -716,6 +774,7 @@ pub struct TestEventDeliveryResponse {
     #[serde(
         rename = "deliveryCompletionIntervalMs",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub delivery_completion_interval_ms: Option<i64>,
@@ -737,22 +796,30 @@ pub struct EventStat {
     #[serde(
         rename = "totalEventTypes",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_event_types: Option<i64>,
     #[serde(
         rename = "totalOrgAccounts",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_org_accounts: Option<i64>,
     #[serde(
         rename = "totalSubscriptions",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_subscriptions: Option<i64>,
-    #[serde(rename = "totalEvents", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "totalEvents",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_events: Option<i64>,
     /// Errors that occur when processing and storing events from applications. For both synchronous and
     /// asynchronous event ingestion, incoming requests are monitored; this count may sometimes be an
@@ -760,16 +827,32 @@ pub struct EventStat {
     #[serde(
         rename = "totalApproximateIngestionErrors",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_approximate_ingestion_errors: Option<i64>,
-    #[serde(rename = "minPayloadSize", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "minPayloadSize",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub min_payload_size: Option<i64>,
-    #[serde(rename = "maxPayloadSize", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "maxPayloadSize",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_payload_size: Option<i64>,
     /// The payload size observed, where 95% of events within a user-specified time window are smaller
     /// than or equal to this value.
-    #[serde(rename = "p95PayloadSize", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "p95PayloadSize",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub p95_payload_size: Option<i64>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -848,7 +931,11 @@ pub struct ApplicationEventType {
     #[validate(min_length = 3, max_length = 255)]
     pub description: Option<String>,
     /// Default: `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub version: Option<i64>,
     #[serde(rename = "schemaVersion")]
     #[validate(min_length = 3, max_length = 11)]
@@ -864,6 +951,7 @@ pub struct ApplicationEventType {
     #[serde(
         rename = "defaultRetentionIntervalDays",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     #[validate(minimum = 3.0, maximum = 180.0)]
@@ -1017,7 +1105,11 @@ pub struct CatalogEventType {
     #[validate(min_length = 3, max_length = 255)]
     pub description: Option<String>,
     /// Default: `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub version: Option<i64>,
     #[serde(rename = "schemaVersion")]
     #[validate(min_length = 3, max_length = 11)]
@@ -1032,6 +1124,7 @@ pub struct CatalogEventType {
     #[serde(
         rename = "defaultRetentionIntervalDays",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub default_retention_interval_days: Option<i64>,
@@ -1309,6 +1402,7 @@ pub struct Subscription {
     #[serde(
         rename = "eventTypeVersion",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub event_type_version: Option<i64>,
@@ -1352,7 +1446,11 @@ pub struct SubscriptionResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<uuid::Uuid>,
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub version: Option<i64>,
     /// Read-only: set by the server.
     #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
@@ -1375,6 +1473,7 @@ pub struct SubscriptionResponse {
     #[serde(
         rename = "eventTypeVersion",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub event_type_version: Option<i64>,
@@ -1423,6 +1522,7 @@ pub struct WebhookSubscription {
     #[serde(
         rename = "eventTypeVersion",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub event_type_version: Option<i64>,
@@ -1459,7 +1559,11 @@ pub struct WebhookSubscriptionResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<uuid::Uuid>,
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub version: Option<i64>,
     /// Read-only: set by the server.
     #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
@@ -1482,6 +1586,7 @@ pub struct WebhookSubscriptionResponse {
     #[serde(
         rename = "eventTypeVersion",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub event_type_version: Option<i64>,
@@ -1536,12 +1641,20 @@ pub struct PaginationParameters {
     /// Page number (from 0).
     ///
     /// Default: `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page: Option<i64>,
     /// Page size.
     ///
     /// Default: `20`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(minimum = 1.0, maximum = 100.0)]
     pub size: Option<i64>,
     /// Multi value sort parameter used for paging across a large data set, in the format
@@ -1583,6 +1696,7 @@ pub struct SubscriptionParams {
     #[serde(
         rename = "eventTypeVersion",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub event_type_version: Option<i64>,
