@@ -12,6 +12,17 @@ where
     Option::<T>::deserialize(de)
 }
 
+/// For an optional field that may not be `null` (use with `#[serde(default)]`):
+/// absent is `None`; `null` is an error unless `T` itself holds null. (Serde
+/// alone would read `null` as absent.)
+pub fn present<'de, D, T>(de: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(de).map(Some)
+}
+
 /// For an optional field that may be `null`: absent is `None`, `null` is
 /// `Some(None)` (use with `#[serde(default)]`).
 pub fn double_option<'de, D, T>(de: D) -> Result<Option<Option<T>>, D::Error>

@@ -117,6 +117,10 @@ pub struct CustomerChangePayloadCustomer {
     #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     pub id: i64,
     /// Alphanumeric customer reference assigned in CertCapture.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub customer_number: Option<String>,
 }

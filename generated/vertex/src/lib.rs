@@ -92,6 +92,7 @@ pub struct EventDeliveryHeaders {
     #[serde(
         rename = "vertex-hmac-sha256",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub vertex_hmac_sha256: Option<String>,
@@ -100,6 +101,7 @@ pub struct EventDeliveryHeaders {
     #[serde(
         rename = "idempotency-key",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub idempotency_key: Option<String>,
@@ -109,6 +111,7 @@ pub struct EventDeliveryHeaders {
     #[serde(
         rename = "vertex-webhook-test",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub vertex_webhook_test: Option<String>,
@@ -118,6 +121,7 @@ pub struct EventDeliveryHeaders {
     #[serde(
         rename = "vertex-webhooks-test",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub vertex_webhooks_test: Option<String>,
@@ -125,6 +129,7 @@ pub struct EventDeliveryHeaders {
     #[serde(
         rename = "vertex-notification-title",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub vertex_notification_title: Option<String>,
@@ -137,17 +142,31 @@ pub struct EventDeliveryHeaders {
 /// the documentation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 pub struct EventDelivery {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event: Option<DeliveredEvent>,
     /// When the event expires.
     ///
     /// Read-only: set by the server.
-    #[serde(rename = "eventExpiresAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "eventExpiresAt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event_expires_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Identifier of the event.
     ///
     /// Read-only: set by the server.
-    #[serde(rename = "eventId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "eventId",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event_id: Option<uuid::Uuid>,
     /// Number of the manual replay this delivery belongs to (0 when not a replay).
     ///
@@ -174,7 +193,11 @@ pub struct EventDelivery {
     )]
     pub retry_attempt: Option<i64>,
     /// The subscription the event is delivered for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subscription: Option<EventDeliverySubscription>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -188,7 +211,11 @@ pub struct EventDelivery {
 pub struct DeliveredEvent {
     /// Tags of the event. Subscriptions are matched against them to determine whether an event should
     /// be delivered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// Days until the event expires, as a string. Default value from event type is used when not
     /// provided. The documentation states min length 3 and max length 90, which read as the bounds of
@@ -205,16 +232,30 @@ pub struct DeliveredEvent {
     pub expiry_interval_days: Option<Option<String>>,
     /// The event payload represented as a string. If the content is binary, client systems must Base64
     /// encode it before sending the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3)]
     pub payload: Option<String>,
     /// Reference id of the stored payload (typed as EventResponse's payloadRefId, a uuid).
-    #[serde(rename = "payloadRefId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "payloadRefId",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub payload_ref_id: Option<uuid::Uuid>,
     /// Size of the payload in KB. The EventDelivery example sends it as the string "55" while
     /// EventResponse documents an integer (199), so both an integer and a string of digits are
     /// accepted.
-    #[serde(rename = "payloadSizeKb", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "payloadSizeKb",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub payload_size_kb: Option<DeliveredEventPayloadSizeKb>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -233,9 +274,19 @@ pub struct Tag {
     /// tag (STRING, BOOLEAN, NUMBER).
     ///
     /// Default: `"STRING"`.
-    #[serde(rename = "valueType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "valueType",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value_type: Option<TagValueType>,
-    #[serde(rename = "defaultValue", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "defaultValue",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_value: Option<String>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -286,12 +337,20 @@ pub struct EventDeliverySubscription {
     /// Vertex cloud subscription id.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Subscription name.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Additional properties defined in Subscription.endpoint.additionalProperties (the subscription
     /// model calls it `webhookRecipient.additionalProperties`).
@@ -300,6 +359,7 @@ pub struct EventDeliverySubscription {
     #[serde(
         rename = "additionalProperties",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     #[validate(values(min_length = 3, max_length = 255))]
@@ -307,7 +367,12 @@ pub struct EventDeliverySubscription {
     /// Configurations for subscription delivery criteria.
     ///
     /// Read-only: set by the server.
-    #[serde(rename = "eventTags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "eventTags",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event_tags: Option<Vec<Tag>>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -436,13 +501,26 @@ pub struct EventDeliveryStat {
 /// The outcome of one delivery of an event to a subscription.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 pub struct BaseEventDeliveryResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<EventDeliveryStatus>,
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event: Option<EventResponse>,
     /// Read-only: set by the server.
-    #[serde(rename = "subscriptionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "subscriptionId",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subscription_id: Option<String>,
     /// Read-only: set by the server.
     #[serde(
@@ -456,6 +534,7 @@ pub struct BaseEventDeliveryResponse {
     #[serde(
         rename = "deliveryCompletionMessage",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub delivery_completion_message: Option<String>,
@@ -500,7 +579,11 @@ impl EventDeliveryStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 pub struct BaseObject {
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<uuid::Uuid>,
     /// Read-only: set by the server.
     #[serde(
@@ -510,16 +593,36 @@ pub struct BaseObject {
     )]
     pub version: Option<i64>,
     /// Read-only: set by the server.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdBy",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_by: Option<String>,
     /// Read-only: set by the server.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdAt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Read-only: set by the server.
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "updatedBy",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_by: Option<String>,
     /// Read-only: set by the server.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "updatedAt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -533,7 +636,11 @@ pub struct Event {
     /// values as specified in the event type object. However, the producer can also add additional keys
     /// not originally defined there. These tags are crucial because subscriptions are matched against
     /// them to determine whether an event should be delivered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// Default value from event type is used when not provided in the request. The documentation states
     /// min length 3 and max length 90, which read as the bounds of the number of days (cf.
@@ -562,7 +669,11 @@ pub struct Event {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 pub struct EventResponse {
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<uuid::Uuid>,
     /// Read-only: set by the server.
     #[serde(
@@ -572,22 +683,46 @@ pub struct EventResponse {
     )]
     pub version: Option<i64>,
     /// Read-only: set by the server.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdBy",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_by: Option<String>,
     /// Read-only: set by the server.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdAt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Read-only: set by the server.
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "updatedBy",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_by: Option<String>,
     /// Read-only: set by the server.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "updatedAt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// The event producer creates tags for each event. It primarily uses the tag keys and their default
     /// values as specified in the event type object. However, the producer can also add additional keys
     /// not originally defined there. These tags are crucial because subscriptions are matched against
     /// them to determine whether an event should be delivered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// Default value from event type is used when not provided in the request. The documentation states
     /// min length 3 and max length 90, which read as the bounds of the number of days (cf.
@@ -606,20 +741,36 @@ pub struct EventResponse {
     #[validate(min_length = 3)]
     pub payload: String,
     /// Read-only: set by the server.
-    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "expiresAt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expires_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Read-only: set by the server.
-    #[serde(rename = "eventType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "eventType",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event_type: Option<EventType>,
     /// Read-only: set by the server.
     #[serde(
         rename = "activeSubscriptions",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub active_subscriptions: Option<Vec<String>>,
     /// Read-only: set by the server.
-    #[serde(rename = "payloadRefId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "payloadRefId",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub payload_ref_id: Option<uuid::Uuid>,
     /// Read-only: set by the server.
     #[serde(
@@ -629,7 +780,12 @@ pub struct EventResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub payload_size_kb: Option<i64>,
-    #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "tenantId",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tenant_id: Option<uuid::Uuid>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -640,20 +796,36 @@ pub struct EventResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 pub struct EventType {
     /// This value must be globally unique within notification-service and is immutable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3, max_length = 255)]
     pub id: Option<String>,
     /// This value combined with version must be globally unique within notification-service and is
     /// defined by client application system. Following naming convention is recommended:
     /// <appcode>.<resource>.<resourceState>
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3, max_length = 255)]
     pub code: Option<String>,
     /// This is human readable name for an event type. This can be used in user interfaces.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3, max_length = 255)]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3, max_length = 255)]
     pub description: Option<String>,
     /// Default: `0`.
@@ -670,7 +842,11 @@ pub struct EventType {
     #[validate(format = "uri")]
     pub schema_ref: String,
     /// Application defined tags that can be used for subscription and event filtering criteria.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(max_items = 20)]
     pub tags: Option<Vec<Tag>>,
     /// Members the schema does not declare, kept as received.
@@ -689,7 +865,11 @@ pub struct EventType {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 pub struct EventDeliveryResponse {
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<uuid::Uuid>,
     /// Read-only: set by the server.
     #[serde(
@@ -699,24 +879,57 @@ pub struct EventDeliveryResponse {
     )]
     pub version: Option<i64>,
     /// Read-only: set by the server.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdBy",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_by: Option<String>,
     /// Read-only: set by the server.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdAt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Read-only: set by the server.
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "updatedBy",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_by: Option<String>,
     /// Read-only: set by the server.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "updatedAt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<chrono::DateTime<chrono::FixedOffset>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<EventDeliveryStatus>,
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event: Option<EventResponse>,
     /// Read-only: set by the server.
-    #[serde(rename = "subscriptionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "subscriptionId",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subscription_id: Option<String>,
     /// Read-only: set by the server.
     #[serde(
@@ -730,6 +943,7 @@ pub struct EventDeliveryResponse {
     #[serde(
         rename = "deliveryCompletionMessage",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub delivery_completion_message: Option<String>,
@@ -762,13 +976,26 @@ pub struct EventDeliveryResponse {
 /// fields; the test operation's response example has exactly the BaseEventDeliveryResponse fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 pub struct TestEventDeliveryResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<EventDeliveryStatus>,
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event: Option<EventResponse>,
     /// Read-only: set by the server.
-    #[serde(rename = "subscriptionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "subscriptionId",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subscription_id: Option<String>,
     /// Read-only: set by the server.
     #[serde(
@@ -782,6 +1009,7 @@ pub struct TestEventDeliveryResponse {
     #[serde(
         rename = "deliveryCompletionMessage",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub delivery_completion_message: Option<String>,
@@ -886,18 +1114,30 @@ impl WebhookRecipientMethod {
 pub struct ApplicationMetadata {
     /// Notification system defined immutable identifier for application. This must be globally unique
     /// within the notification-system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3, max_length = 255)]
     pub id: Option<String>,
     /// Client system defined identifier for application. This must be globally unique within the
     /// notification-system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub code: Option<String>,
     #[validate(min_length = 3, max_length = 255)]
     pub name: String,
     #[validate(min_length = 3, max_length = 255)]
     pub description: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(max_items = 20)]
     pub tags: Option<Vec<Tag>>,
     /// Members the schema does not declare, kept as received.
@@ -914,20 +1154,36 @@ pub struct ApplicationMetadata {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 pub struct ApplicationEventType {
     /// This value must be globally unique within notification-service and is immutable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3, max_length = 255)]
     pub id: Option<String>,
     /// This value combined with version must be globally unique within notification-service and is
     /// defined by client application system. Following naming convention is recommended:
     /// <appcode>.<resource>.<resourceState>
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3, max_length = 255)]
     pub code: Option<String>,
     /// This is human readable name for an event type. This can be used in user interfaces.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3, max_length = 255)]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3, max_length = 255)]
     pub description: Option<String>,
     /// Default: `0`.
@@ -944,7 +1200,11 @@ pub struct ApplicationEventType {
     #[validate(format = "uri")]
     pub schema_ref: String,
     /// Application defined tags that can be used for subscription and event filtering criteria.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(max_items = 20)]
     pub tags: Option<Vec<Tag>>,
     /// Default: `3`.
@@ -960,10 +1220,19 @@ pub struct ApplicationEventType {
     /// aren't publicly subscribable. Setting it to false indicates internal usage.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public: Option<bool>,
     /// This will be used for testing subscription endpoints during configuration.
-    #[serde(rename = "testPayload", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "testPayload",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub test_payload: Option<String>,
     #[serde(rename = "applicationCode")]
     #[validate(min_length = 3, max_length = 255)]
@@ -1020,6 +1289,7 @@ pub struct EventTemplate {
     #[serde(
         rename = "subscriptionType",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub subscription_type: Option<SubscriptionType>,
@@ -1030,12 +1300,18 @@ pub struct EventTemplate {
     pub sender: String,
     /// Application name and event type for webhooks or sender email address for email subscription
     /// type.
-    #[serde(rename = "senderAddress", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "senderAddress",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sender_address: Option<String>,
     /// Used to generate email body content or webhook event payload content.
     #[serde(
         rename = "payloadTemplate",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub payload_template: Option<String>,
@@ -1053,6 +1329,7 @@ pub struct ApplicationEventTypesInternalCatalog {
     #[serde(
         rename = "applicationEventTypes",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub application_event_types: Option<
@@ -1069,10 +1346,16 @@ pub struct ApplicationEventTypesInternalCatalogApplicationEventTypesItem {
     #[serde(
         rename = "applicationMetadata",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub application_metadata: Option<ApplicationMetadata>,
-    #[serde(rename = "eventTypes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "eventTypes",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event_types: Option<Vec<CatalogEventType>>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -1088,20 +1371,36 @@ pub struct ApplicationEventTypesInternalCatalogApplicationEventTypesItem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 pub struct CatalogEventType {
     /// This value must be globally unique within notification-service and is immutable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3, max_length = 255)]
     pub id: Option<String>,
     /// This value combined with version must be globally unique within notification-service and is
     /// defined by client application system. Following naming convention is recommended:
     /// <appcode>.<resource>.<resourceState>
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3, max_length = 255)]
     pub code: Option<String>,
     /// This is human readable name for an event type. This can be used in user interfaces.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3, max_length = 255)]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3, max_length = 255)]
     pub description: Option<String>,
     /// Default: `0`.
@@ -1118,7 +1417,11 @@ pub struct CatalogEventType {
     #[validate(format = "uri")]
     pub schema_ref: String,
     /// Application defined tags that can be used for subscription and event filtering criteria.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(max_items = 20)]
     pub tags: Option<Vec<Tag>>,
     #[serde(
@@ -1129,25 +1432,37 @@ pub struct CatalogEventType {
     )]
     pub default_retention_interval_days: Option<i64>,
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public: Option<bool>,
-    #[serde(rename = "testPayload", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "testPayload",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub test_payload: Option<String>,
     #[serde(
         rename = "platformFeatureCodes",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub platform_feature_codes: Option<String>,
     #[serde(
         rename = "emailSubscriptionTemplate",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub email_subscription_template: Option<EventTemplate>,
     #[serde(
         rename = "webhookSubscriptionTemplate",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub webhook_subscription_template: Option<EventTemplate>,
@@ -1167,11 +1482,20 @@ pub struct WebhookRecipient {
     #[validate(min_length = 13, max_length = 255, format = "uri")]
     pub url: String,
     /// HTTP method used for deliveries. Not in the documented field list; shown in every example.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub method: Option<WebhookRecipientMethod>,
     /// How deliveries authenticate to the recipient. Not in the documented field list; shown in every
     /// example.
-    #[serde(rename = "securityScheme", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "securityScheme",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_scheme: Option<WebhookRecipientSecurityScheme>,
     /// Conditionally required for the HMAC_SHA256 security scheme. Min length 3; the empty string means
     /// "not set" in the examples.
@@ -1277,6 +1601,7 @@ pub struct WebhookRecipient {
     #[serde(
         rename = "oauth2AdditionalHeaders",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub oauth2_additional_headers: Option<std::collections::BTreeMap<String, String>>,
@@ -1285,6 +1610,7 @@ pub struct WebhookRecipient {
     #[serde(
         rename = "oauth2AdditionalProperties",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     #[validate(values(min_length = 3, max_length = 255))]
@@ -1298,6 +1624,7 @@ pub struct WebhookRecipient {
     #[serde(
         rename = "additionalHeaders",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     #[validate(values(min_length = 3, max_length = 255))]
@@ -1310,6 +1637,7 @@ pub struct WebhookRecipient {
     #[serde(
         rename = "additionalProperties",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     #[validate(
@@ -1356,12 +1684,22 @@ pub struct EmailRecipient {
     #[validate(min_length = 3, max_length = 255)]
     pub name: String,
     /// Email address is preferred. If not available, userId is used for lookup with UserService.
-    #[serde(rename = "emailAddress", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "emailAddress",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3, max_length = 255, format = "email")]
     pub email_address: Option<String>,
     /// Conditionally required vertex user service generated user identifier (immutable). In existing
     /// form, this is the same as actorId.
-    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "userId",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<uuid::Uuid>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -1406,29 +1744,52 @@ pub struct Subscription {
         skip_serializing_if = "Option::is_none"
     )]
     pub event_type_version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<SubscriptionType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<SubscriptionStatus>,
     /// The Cloud Portal Tools MFE for webhooks SHALL use this attribute to filter out event type
     /// subscriptions that aren't directly managed by our customers. Setting it to false indicates
     /// internally managed subscriptions.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public: Option<bool>,
     /// Events are delivered when all specified tags match.
-    #[serde(rename = "eventTags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "eventTags",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event_tags: Option<Vec<Tag>>,
     /// Conditionally required for WEBHOOK subscription type.
     #[serde(
         rename = "webhookRecipient",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub webhook_recipient: Option<WebhookRecipient>,
     /// Conditionally required for EMAIL subscription type.
-    #[serde(rename = "emailRecipient", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "emailRecipient",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email_recipient: Option<EmailRecipient>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -1443,7 +1804,11 @@ pub struct Subscription {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 pub struct SubscriptionResponse {
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<uuid::Uuid>,
     /// Read-only: set by the server.
     #[serde(
@@ -1453,16 +1818,36 @@ pub struct SubscriptionResponse {
     )]
     pub version: Option<i64>,
     /// Read-only: set by the server.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdBy",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_by: Option<String>,
     /// Read-only: set by the server.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdAt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Read-only: set by the server.
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "updatedBy",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_by: Option<String>,
     /// Read-only: set by the server.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "updatedAt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     #[validate(min_length = 3, max_length = 255)]
     pub name: String,
@@ -1477,32 +1862,60 @@ pub struct SubscriptionResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub event_type_version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<SubscriptionType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<SubscriptionStatus>,
     /// The Cloud Portal Tools MFE for webhooks SHALL use this attribute to filter out event type
     /// subscriptions that aren't directly managed by our customers. Setting it to false indicates
     /// internally managed subscriptions.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public: Option<bool>,
     /// Events are delivered when all specified tags match.
-    #[serde(rename = "eventTags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "eventTags",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event_tags: Option<Vec<Tag>>,
     /// Conditionally required for WEBHOOK subscription type.
     #[serde(
         rename = "webhookRecipient",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub webhook_recipient: Option<WebhookRecipient>,
     /// Conditionally required for EMAIL subscription type.
-    #[serde(rename = "emailRecipient", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "emailRecipient",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email_recipient: Option<EmailRecipient>,
     /// Read-only: set by the server.
-    #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "tenantId",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tenant_id: Option<uuid::Uuid>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -1526,22 +1939,36 @@ pub struct WebhookSubscription {
         skip_serializing_if = "Option::is_none"
     )]
     pub event_type_version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<SubscriptionStatus>,
     /// The Cloud Portal Tools MFE for webhooks SHALL use this attribute to filter out event type
     /// subscriptions that aren't directly managed by our customers. Setting it to false indicates
     /// internally managed subscriptions.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public: Option<bool>,
     /// Events are delivered when all specified tags match.
-    #[serde(rename = "eventTags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "eventTags",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event_tags: Option<Vec<Tag>>,
     /// Conditionally required for WEBHOOK subscription type.
     #[serde(
         rename = "webhookRecipient",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub webhook_recipient: Option<WebhookRecipient>,
@@ -1556,7 +1983,11 @@ pub struct WebhookSubscription {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 pub struct WebhookSubscriptionResponse {
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<uuid::Uuid>,
     /// Read-only: set by the server.
     #[serde(
@@ -1566,16 +1997,36 @@ pub struct WebhookSubscriptionResponse {
     )]
     pub version: Option<i64>,
     /// Read-only: set by the server.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdBy",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_by: Option<String>,
     /// Read-only: set by the server.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdAt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Read-only: set by the server.
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "updatedBy",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_by: Option<String>,
     /// Read-only: set by the server.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "updatedAt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     #[validate(min_length = 3, max_length = 255)]
     pub name: String,
@@ -1590,31 +2041,51 @@ pub struct WebhookSubscriptionResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub event_type_version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<SubscriptionStatus>,
     /// The Cloud Portal Tools MFE for webhooks SHALL use this attribute to filter out event type
     /// subscriptions that aren't directly managed by our customers. Setting it to false indicates
     /// internally managed subscriptions.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public: Option<bool>,
     /// Events are delivered when all specified tags match.
-    #[serde(rename = "eventTags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "eventTags",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event_tags: Option<Vec<Tag>>,
     /// Conditionally required for WEBHOOK subscription type.
     #[serde(
         rename = "webhookRecipient",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub webhook_recipient: Option<WebhookRecipient>,
     /// Read-only: set by the server.
-    #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "tenantId",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tenant_id: Option<uuid::Uuid>,
     #[serde(
         rename = "subscriptionType",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub subscription_type: Option<SubscriptionType>,
@@ -1628,7 +2099,11 @@ pub struct WebhookSubscriptionResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 pub struct SubscriptionPage {
     /// The subscriptions of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content: Option<Vec<WebhookSubscriptionResponse>>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -1664,7 +2139,11 @@ pub struct PaginationParameters {
     /// illustration writes them as `pageSort=field1,ASC&pageSort=field2,DESC`).
     ///
     /// Default: `"updatedAt,DESC"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sort: Option<String>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -1677,20 +2156,39 @@ pub struct PaginationParameters {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 pub struct SubscriptionParams {
     /// Vertex managed application identifier.
-    #[serde(rename = "applicationId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "applicationId",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub application_id: Option<String>,
     /// Vertex customer organizations segment environment id.
-    #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "tenantId",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tenant_id: Option<String>,
     /// The tags for filtering, provided as a URL-encoded array of tag objects, each containing a key
     /// and a value. For instance, the tag value [{"key":"docNum", "value": "3a"}] is URL-encoded to
     /// %5B%7B%22key%22%3A%22docNum%22%2C%20%22value%22%3A%20%223a%22%7D%5D. During the filtering
     /// process, all tags are combined using an AND operation, meaning a match only occurs if all
     /// specified tags are present.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<String>,
     /// Event type name.
-    #[serde(rename = "eventTypeCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "eventTypeCode",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event_type_code: Option<String>,
     /// Event type version.
     #[serde(
@@ -1704,6 +2202,7 @@ pub struct SubscriptionParams {
     #[serde(
         rename = "subscriptionCreatedAtFrom",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub subscription_created_at_from: Option<chrono::DateTime<chrono::FixedOffset>>,
@@ -1711,6 +2210,7 @@ pub struct SubscriptionParams {
     #[serde(
         rename = "subscriptionCreatedAtTo",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub subscription_created_at_to: Option<chrono::DateTime<chrono::FixedOffset>>,

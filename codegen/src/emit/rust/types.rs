@@ -235,7 +235,12 @@ fn struct_field(
                     skip_serializing_if = "Option::is_none"
                 ));
             } else {
-                serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
+                // `null` is not absence: serde alone would read it as `None`.
+                serde_args.push(quote!(
+                    default,
+                    deserialize_with = "eventbind_runtime::serde_helpers::present",
+                    skip_serializing_if = "Option::is_none"
+                ));
             }
             quote!(Option<#base>)
         }
