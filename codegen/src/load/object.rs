@@ -314,6 +314,11 @@ impl SchemaConverter<'_> {
         earlier.default = later.default.or(earlier.default.take());
         earlier.read_only |= later.read_only;
         earlier.examples.extend(later.examples);
+        // A refinement narrows the member: examples of the broader part that
+        // it no longer allows are not examples of it.
+        if let Some(allowed) = &earlier.ty.constraints.allowed {
+            earlier.examples.retain(|example| allowed.contains(example));
+        }
     }
 }
 
