@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test of the workspace on a fresh machine: installs what the tests
-# need first, then the Rust tests, then the independent Python check of the specs.
+# need first (moto for the SQS tests, Chromium for the docs test, PyYAML and
+# jsonschema for the Python spec check), then the Rust tests, then that check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The spec check uses PyYAML and jsonschema (Python); install them if missing.
+bash scripts/install-test-deps.sh
+bash scripts/install-test-deps-chromium.sh
 if ! python3 -c "import yaml, jsonschema" 2>/dev/null; then
     python3 -m pip install --quiet pyyaml jsonschema
 fi

@@ -120,24 +120,32 @@ pub fn generate_all(specs_dir: &Path, out_dir: &Path) -> Result<Vec<GeneratedFil
     for folder in folders {
         let loaded = load::load(&folder)?;
         let name = loaded.catalog.name.clone();
-        let crate_dir = out_dir.join(&name);
         let spec_display = format!("{specs_name}/{name}");
-        let runtime = runtime_dependency(&crate_dir);
-        let catalog = &loaded.catalog;
-        let mut crate_files = rust::crate_files(catalog, &spec_display, &runtime)?;
-        crate_files.extend(schema::files(catalog, &spec_display)?);
-        // The docs link each message to its schema, one folder up.
-        for (file, contents) in docs::files(catalog, &spec_display, Some("../schemas"))? {
-            crate_files.push((format!("docs/{file}"), contents));
-        }
-        for (relative, contents) in crate_files {
-            files.push(GeneratedFile {
-                path: crate_dir.join(relative),
-                contents,
-            });
-        }
+        files.extend(crate_files(&loaded, &out_dir.join(&name), &spec_display)?);
     }
     Ok(files)
+}
+
+/// The crate generated from one loaded spec, placed in `crate_dir`.
+pub fn generate_one(loaded: &load::Loaded, crate_dir: &Path) -> Result<Vec<GeneratedFile>> {
+    let display = loaded.root.to_string_lossy().replace('\\', "/");
+    crate_files(loaded, crate_dir, &display)
+}
+
+/// The crate's files (sources, JSON Schemas, docs) for one loaded spec.
+fn crate_files(loaded: &load::Loaded, crate_dir: &Path, spec_display: &str) -> Result<Vec<GeneratedFile>> {
+    let runtime = runtime_dependency(crate_dir);
+    let catalog = &loaded.catalog;
+    let mut files = rust::crate_files(catalog, spec_display, &runtime)?;
+    files.extend(schema::files(catalog, spec_display)?);
+    // The docs link each message to its schema, one folder up.
+    for (file, contents) in docs::files(catalog, spec_display, Some("../schemas"))? {
+        files.push((format!("docs/{file}"), contents));
+    }
+    Ok(files
+        .into_iter()
+        .map(|(relative, contents)| GeneratedFile { path: crate_dir.join(relative), contents })
+        .collect())
 }
 
 /// The runtime crate by path when it sits in this repository, else by version.

@@ -209,6 +209,12 @@ fn validate(candidate: &Candidate, instance: &Value) -> Vec<PointerError> {
         .collect()
 }
 
+/// A draft-07 validator (with format checks) for the source schema at
+/// `origin` (`file#pointer`, as the model records it) of a loaded spec.
+pub fn source_validator(loaded: &Loaded, origin: &str) -> Result<jsonschema::Validator> {
+    compile(origin, &DocumentRetriever::new(&loaded.documents))
+}
+
 /// A draft-07 validator for the schema at `origin` (`file#pointer`), its
 /// references resolved among the spec's own files.
 fn compile(origin: &str, retriever: &DocumentRetriever) -> Result<jsonschema::Validator> {

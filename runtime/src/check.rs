@@ -295,7 +295,13 @@ impl SchemaCheck {
             .get_or_init(|| {
                 let schema: serde_json::Value =
                     serde_json::from_str(self.source).map_err(|e| e.to_string())?;
-                jsonschema::draft7::new(&schema).map_err(|e| e.to_string())
+                jsonschema::options()
+                    .with_draft(jsonschema::Draft::Draft7)
+                    .should_validate_formats(true)
+                    // Draft 7 has no `uuid` format; checked as typed fields are.
+                    .with_format("uuid", crate::format::is_hyphenated_uuid)
+                    .build(&schema)
+                    .map_err(|e| e.to_string())
             })
             .as_ref()
             .map_err(|e| e.as_str())

@@ -15,7 +15,10 @@ fn main() {
     let suite = manifest.join("../../../shared/corpora/json-schema-test-suite");
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     println!("cargo:rerun-if-changed={}", suite.display());
-    println!("cargo:rerun-if-changed={}", manifest.join("known-failures.txt").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        manifest.join("known-failures.txt").display()
+    );
     let skipped = groups_that_do_not_compile(&manifest.join("known-failures.txt"));
 
     let mut modules = String::new();
@@ -30,9 +33,10 @@ fn main() {
         files.sort();
         for file in files {
             let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
-            let groups: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+            let groups: Vec<Value> =
+                serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
             for (index, group) in groups.iter().enumerate() {
-                let module = format!("{set}_{}_{index}", stem.replace(['-', '.'], "_"));
+                let module = format!("{set}_{}_{index}", snake(&stem));
                 let description = group["description"].as_str().unwrap_or_default();
                 let outcome = if skipped.iter().any(|(f, g)| *f == stem && g == description) {
                     Err("listed as not compiling".to_string())
@@ -80,7 +84,9 @@ fn generate(suite: &Path, out: &Path, module: &str, schema: &Value) -> Result<St
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("root.json");
     std::fs::write(&path, schema.to_string()).unwrap();
-    let options = eventbind::load::LoadOptions::default().map_remote("http://localhost:1234/", suite.join("remotes"));
+    let options = eventbind::load::LoadOptions::default()
+        .strict(true)
+        .map_remote("http://localhost:1234/", suite.join("remotes"));
     let loaded = eventbind::load::load_with(&path, &options).map_err(|e| e.to_string())?;
     let root = loaded
         .catalog
@@ -89,10 +95,15 @@ fn generate(suite: &Path, out: &Path, module: &str, schema: &Value) -> Result<St
         .find(|t| t.origin.ends_with("root.json#"))
         .map(|t| t.name.clone())
         .ok_or("no root type")?;
-    let module_source = eventbind::emit::rust::module(&loaded.catalog, "from a JSON-Schema-Test-Suite group")
-        .map_err(|e| e.to_string())?;
+    let module_source =
+        eventbind::emit::rust::module(&loaded.catalog, "from a JSON-Schema-Test-Suite group")
+            .map_err(|e| e.to_string())?;
     std::fs::create_dir_all(out.join("groups")).unwrap();
-    std::fs::write(out.join("groups").join(format!("{module}.rs")), module_source.source).unwrap();
+    std::fs::write(
+        out.join("groups").join(format!("{module}.rs")),
+        module_source.source,
+    )
+    .unwrap();
     Ok(root)
 }
 
@@ -103,7 +114,26 @@ fn groups_that_do_not_compile(path: &Path) -> Vec<(String, String)> {
         .filter(|l| l.contains("does not compile"))
         .filter_map(|l| {
             let mut parts = l.split(" | ");
-            Some((parts.next()?.trim().to_string(), parts.next()?.trim().to_string()))
+            Some((
+                parts.next()?.trim().to_string(),
+                parts.next()?.trim().to_string(),
+            ))
         })
         .collect()
+}
+
+/// `additionalItems` → `additional_items`, for module names.
+fn snake(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else {
+            out.push('_');
+        }
+    }
+    out
 }

@@ -33,7 +33,11 @@ enum Command {
         /// Folder holding one spec folder per vendor.
         #[arg(long, default_value = "specs")]
         specs: PathBuf,
-        /// Folder the crates are written to, one per vendor.
+        /// Generate one crate from this spec folder or document (AsyncAPI or
+        /// plain JSON Schema) into `--out` itself, instead of every vendor.
+        #[arg(long, conflicts_with = "specs")]
+        spec: Option<PathBuf>,
+        /// Folder the crates are written to, one per vendor (with `--spec`: the crate's folder).
         #[arg(long, default_value = "generated")]
         out: PathBuf,
     },
@@ -155,7 +159,16 @@ where
         }
     };
     let result = match cli.command {
-        Command::Generate { specs, out } => generate::run(&specs, &out),
+        Command::Generate {
+            specs,
+            spec: None,
+            out,
+        } => generate::run(&specs, &out),
+        Command::Generate {
+            spec: Some(spec),
+            out,
+            ..
+        } => generate::run_one(&spec, &out),
         Command::Check { specs, out } => check::run(&specs, &out),
         Command::Route {
             spec,

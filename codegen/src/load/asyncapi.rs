@@ -15,6 +15,7 @@ pub fn load(
     root: &Path,
     options: &Options,
     name: &str,
+    strict: bool,
 ) -> Result<Catalog> {
     let doc = documents.root(root).cloned().unwrap_or_default();
     let at = Location::new(root, "");
@@ -33,6 +34,7 @@ pub fn load(
         )));
     }
     let mut reader = MessageReader::new(documents, major == "3");
+    reader.converter.strict = strict;
     reader.component_schemas(&at)?;
     reader.component_messages(&at)?;
     let operations = if major == "3" {
@@ -118,10 +120,12 @@ pub fn load_json_schema(
     root: &Path,
     options: &Options,
     name: &str,
+    strict: bool,
 ) -> Result<Catalog> {
     let doc = documents.root(root).cloned().unwrap_or_default();
     let at = Location::new(root, "");
     let mut reader = MessageReader::new(documents, false);
+    reader.converter.strict = strict;
     for container in ["definitions", "$defs"] {
         if let Some(Value::Object(definitions)) = doc.get(container) {
             for key in definitions.keys() {
@@ -129,14 +133,21 @@ pub fn load_json_schema(
             }
         }
     }
-    let root_has_shape = doc.as_object().is_some_and(|m| {
-        m.keys().any(|k| {
-            !matches!(
-                k.as_str(),
-                "$schema" | "$id" | "title" | "description" | "definitions" | "$defs" | "$comment"
-            )
-        })
-    });
+    let root_has_shape = doc.is_boolean()
+        || doc.as_object().is_some_and(|m| {
+            m.keys().any(|k| {
+                !matches!(
+                    k.as_str(),
+                    "$schema"
+                        | "$id"
+                        | "title"
+                        | "description"
+                        | "definitions"
+                        | "$defs"
+                        | "$comment"
+                )
+            })
+        });
     if root_has_shape {
         let root_name = text(&doc, "/title").unwrap_or_else(|| name.to_string());
         reader.converter.named(&at, &type_name(&root_name))?;

@@ -2,6 +2,7 @@
 //! one [`Catalog`](crate::model::Catalog).
 
 mod asyncapi;
+mod bundle;
 mod messages;
 pub mod naming;
 mod object;
@@ -35,6 +36,7 @@ pub struct Loaded {
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     remotes: Vec<(String, PathBuf)>,
+    strict: bool,
 }
 
 impl LoadOptions {
@@ -42,6 +44,14 @@ impl LoadOptions {
     /// (remote references are otherwise refused: nothing is fetched).
     pub fn map_remote(mut self, prefix: impl Into<String>, dir: impl Into<PathBuf>) -> Self {
         self.remotes.push((prefix.into(), dir.into()));
+        self
+    }
+
+    /// Pure JSON Schema semantics: `properties`, `items` and the like do not
+    /// make a schema without `type` an object or an array (by default they do,
+    /// with a warning, since spec authors mean it that way).
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
         self
     }
 }
@@ -90,9 +100,9 @@ pub fn load_with(path: &Path, load_options: &LoadOptions) -> Result<Loaded> {
     let root = documents.load(&root)?;
     let document = documents.root(&root).cloned().unwrap_or_default();
     let catalog = if document.get("asyncapi").is_some() {
-        asyncapi::load(&mut documents, &root, &options, &name)?
+        asyncapi::load(&mut documents, &root, &options, &name, load_options.strict)?
     } else if document.is_object() || document.is_boolean() {
-        asyncapi::load_json_schema(&mut documents, &root, &options, &name)?
+        asyncapi::load_json_schema(&mut documents, &root, &options, &name, load_options.strict)?
     } else {
         return Err(
             Location::new(&root, "").error("expected an AsyncAPI document or a JSON Schema")

@@ -11,6 +11,67 @@ const KEYWORDS: &[&str] = &[
     "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
+/// Names generated code uses unqualified (the prelude and its imports): a
+/// type of that name would shadow them.
+const TAKEN_TYPE_NAMES: &[&str] = &[
+    "String",
+    "Vec",
+    "Option",
+    "Box",
+    "Result",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Self",
+    "Serialize",
+    "Deserialize",
+    "Validate",
+    "Route",
+    "UnknownEvent",
+    "Copy",
+    "Clone",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Default",
+    "Send",
+    "Sync",
+    "Sized",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Iterator",
+    "IntoIterator",
+    "ToString",
+    "ToOwned",
+    "From",
+    "Into",
+    "TryFrom",
+    "TryInto",
+    "AsRef",
+    "AsMut",
+    "Extend",
+    "Ord",
+    "PartialOrd",
+    "Unpin",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
+];
+
+/// A name for a generated type: like [`type_name`], but never one that would
+/// shadow a name the generated code relies on (`String` becomes `StringType`).
+pub fn item_name(name: &str) -> String {
+    let name = type_name(name);
+    if TAKEN_TYPE_NAMES.contains(&name.as_str()) {
+        format!("{name}Type")
+    } else {
+        name
+    }
+}
+
 /// Words for the symbols that carry meaning in names (GitHub's `+1` reaction).
 fn spell_symbols(name: &str) -> String {
     let mut out = String::new();
@@ -96,6 +157,8 @@ mod tests {
         assert_eq!(type_name("-1"), "Minus1");
         assert_eq!(type_name("1abc"), "V1abc");
         assert_eq!(type_name(""), "Value");
+        assert_eq!(item_name("string"), "StringType");
+        assert_eq!(item_name("Tag"), "Tag");
         assert_eq!(field_name("TimeSheetEntryID"), "time_sheet_entry_id");
         assert_eq!(field_name("isBillable"), "is_billable");
         assert_eq!(field_name("type"), "r#type");

@@ -74,11 +74,37 @@ impl SchemaConverter<'_> {
         let own_is_object = schema.contains_key("properties")
             || schema.get("type").and_then(Value::as_str) == Some("object");
         if object_parts.is_empty() && !own_is_object {
-            // Constraint-only parts: the schema's own type, every part embedded.
+            // Constraint-only parts: the schema's own type, every applicator embedded.
+            if self.strict && !schema.contains_key("type") {
+                let keywords: Vec<&str> = schema
+                    .keys()
+                    .map(String::as_str)
+                    .filter(|k| crate::load::schema::is_validation_keyword(k))
+                    .collect();
+                let mut ty = Ty::new(TyKind::Any);
+                self.add_fallback(location, schema, &keywords, &mut ty);
+                return Ok(ty);
+            }
             let mut rest = schema.clone();
-            rest.remove("allOf");
+            for applicator in ["allOf", "anyOf", "oneOf"] {
+                rest.remove(applicator);
+            }
             let mut ty = self.ty_of_map(location, &rest, hint, must_name)?;
-            self.add_fallback(location, schema, &["allOf"], &mut ty);
+            self.add_fallback(location, schema, &["allOf", "anyOf", "oneOf"], &mut ty);
+            return Ok(ty);
+        }
+        // Merging parts into one struct reads `additionalProperties` as covering
+        // the parents' members, and makes the value an object; JSON Schema does
+        // neither. Strict loading keeps the exact semantics as JSON.
+        let faithful = own_is_object && !schema.contains_key("additionalProperties");
+        if self.strict && !faithful {
+            let keywords: Vec<&str> = schema
+                .keys()
+                .map(String::as_str)
+                .filter(|k| crate::load::schema::is_validation_keyword(k))
+                .collect();
+            let mut ty = Ty::new(TyKind::Any);
+            self.add_fallback(location, schema, &keywords, &mut ty);
             return Ok(ty);
         }
         object_parts.push(location.clone());
@@ -288,6 +314,11 @@ impl SchemaConverter<'_> {
         earlier.default = later.default.or(earlier.default.take());
         earlier.read_only |= later.read_only;
         earlier.examples.extend(later.examples);
+        // A refinement narrows the member: examples of the broader part that
+        // it no longer allows are not examples of it.
+        if let Some(allowed) = &earlier.ty.constraints.allowed {
+            earlier.examples.retain(|example| allowed.contains(example));
+        }
     }
 }
 

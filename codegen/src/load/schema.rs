@@ -6,7 +6,7 @@
 //! makes recursive schemas terminate.
 
 use crate::error::Result;
-use crate::load::naming::type_name;
+use crate::load::naming::{item_name, type_name};
 use crate::model::{Constraints, EnumValue, Ty, TyKind, TypeDef, TypeKind, Variant};
 use crate::spec::{Documents, Location};
 use serde_json::{Map, Value};
@@ -73,6 +73,10 @@ pub struct SchemaConverter<'d> {
     pub(crate) types: Vec<TypeDef>,
     by_origin: BTreeMap<Location, String>,
     by_name: BTreeMap<String, Location>,
+    /// Pure JSON Schema semantics (see `LoadOptions::strict`).
+    pub(crate) strict: bool,
+    /// Named types that admit `null` besides their shape.
+    nullable_types: std::collections::BTreeSet<String>,
     pub(crate) warnings: Vec<String>,
     depth: usize,
 }
@@ -84,6 +88,8 @@ impl<'d> SchemaConverter<'d> {
             types: Vec::new(),
             by_origin: BTreeMap::new(),
             by_name: BTreeMap::new(),
+            nullable_types: Default::default(),
+            strict: false,
             warnings: Vec::new(),
             depth: 0,
         }
@@ -111,7 +117,7 @@ impl<'d> SchemaConverter<'d> {
                 (None, None) => self.named(&target, name)?,
             };
             // A component that only refers to another keeps its own name, as an alias.
-            if component_name(location).is_some() && type_name(name) != target_name {
+            if component_name(location).is_some() && item_name(name) != target_name {
                 let alias = self.reserve(location, name)?;
                 let def = self.def_base(location, &alias)?;
                 let inner = Ty::new(TyKind::Named { name: target_name });
@@ -128,6 +134,12 @@ impl<'d> SchemaConverter<'d> {
         }
         let ty = self.convert(location, name, true)?;
         match ty.kind {
+            // This location's own type (its nullability is recorded on it).
+            TyKind::Named { name }
+                if ty.constraints.is_empty() && self.by_origin.get(location) == Some(&name) =>
+            {
+                Ok(name)
+            }
             TyKind::Named { name } if !ty.nullable && ty.constraints.is_empty() => Ok(name),
             _ => {
                 // A primitive, array or map component: a newtype keeps its name.
@@ -152,11 +164,11 @@ impl<'d> SchemaConverter<'d> {
         if let Some(Value::String(_)) = node.get("$ref") {
             let target = self.docs.follow(location)?;
             if let Some(name) = self.by_origin.get(&target) {
-                return Ok(Ty::new(TyKind::Named { name: name.clone() }));
+                return Ok(self.named_ref(name));
             }
             if let Some(component) = component_name(&target) {
                 let name = self.named(&target, &component)?;
-                return Ok(Ty::new(TyKind::Named { name }));
+                return Ok(self.named_ref(&name));
             }
             return self.convert(&target, hint, false);
         }
@@ -205,7 +217,40 @@ impl<'d> SchemaConverter<'d> {
         ty.nullable |= nullable;
         self.leftover_keywords(location, &schema, &mut ty);
         self.move_constraints_into_type(location, &mut ty);
+        self.mark_nullable_type(location, &ty);
         Ok(ty)
+    }
+
+    /// A named type defined here that admits `null`: a union gains a `Null`
+    /// variant; any other type is remembered so every reference to it is nullable.
+    fn mark_nullable_type(&mut self, location: &Location, ty: &Ty) {
+        let TyKind::Named { name } = &ty.kind else {
+            return;
+        };
+        if !ty.nullable || self.by_origin.get(location) != Some(name) {
+            return;
+        }
+        if let Some(def) = self.types.iter_mut().find(|t| &t.name == name) {
+            if let TypeKind::Union { variants, .. } = &mut def.kind {
+                if !variants.iter().any(|v| v.ty.kind == TyKind::Null) {
+                    variants.push(Variant {
+                        name: "Null".to_string(),
+                        ty: Ty::new(TyKind::Null),
+                    });
+                }
+                return;
+            }
+        }
+        self.nullable_types.insert(name.clone());
+    }
+
+    /// A reference to the named type `name`, nullable if the type admits `null`.
+    fn named_ref(&self, name: &str) -> Ty {
+        let mut ty = Ty::new(TyKind::Named {
+            name: name.to_string(),
+        });
+        ty.nullable = self.nullable_types.contains(name);
+        ty
     }
 
     /// Constraints stated on the schema that defines a named type belong to
@@ -237,6 +282,20 @@ impl<'d> SchemaConverter<'d> {
         } else {
             None
         };
+        if matches!(implied, Some("object" | "array")) {
+            if self.strict {
+                // Without `type`, object and array keywords constrain only
+                // values of that kind: only JSON holds all the others too.
+                let keywords: Vec<&str> = validation_keywords(schema);
+                let mut ty = Ty::new(TyKind::Any);
+                self.add_fallback(location, schema, &keywords, &mut ty);
+                return Ok(ty);
+            }
+            self.warnings.push(format!(
+                "{location}: no `type`; read as {} from its keywords (other values are rejected)",
+                implied.unwrap_or_default()
+            ));
+        }
         let kind = match (types, implied) {
             ([one], _) => one.as_str(),
             ([], Some(implied)) => implied,
@@ -263,7 +322,13 @@ impl<'d> SchemaConverter<'d> {
             }
         };
         if !matches!(ty.kind, TyKind::Named { .. }) {
-            ty.constraints = constraints(location, schema)?;
+            // Added to, not replaced: array() may have embedded tuple keywords.
+            let own = constraints(location, schema)?;
+            merge_constraints(&mut ty.constraints, own);
+        }
+        if kind == "any" {
+            // A format without a type applies to strings only: checked as JSON.
+            self.add_fallback(location, schema, &["format"], &mut ty);
         }
         Ok(ty)
     }
@@ -277,9 +342,11 @@ impl<'d> SchemaConverter<'d> {
         let items = match schema.get("items") {
             Some(Value::Array(_)) => {
                 // Tuple form: items stay JSON, checked by the embedded schema.
-                return Ok(Ty::new(TyKind::Array {
+                let mut ty = Ty::new(TyKind::Array {
                     items: Box::new(Ty::new(TyKind::Any)),
-                }));
+                });
+                self.add_fallback(location, schema, &["items", "additionalItems"], &mut ty);
+                return Ok(ty);
             }
             Some(_) => self.ty(&location.join("items"), &format!("{hint}Item"))?,
             None => Ty::new(TyKind::Any),
@@ -413,18 +480,28 @@ impl<'d> SchemaConverter<'d> {
         for (index, branch) in branches.iter().enumerate() {
             let branch_location = location.join(keyword).join(&index.to_string());
             let variant_name = self.variant_name(&branch_location, branch)?;
-            let variant_name = if variants.iter().any(|v| v.name == variant_name) {
-                return Err(branch_location.error(format!(
-                    "two {keyword} branches would both be named {variant_name}; give one a title"
-                )));
-            } else {
-                variant_name
-            };
+            if variants.iter().any(|v| v.name == variant_name) {
+                // Branches that cannot be told apart by name: the value stays
+                // JSON and the whole keyword is checked by an embedded schema.
+                self.unreserve(&name);
+                let mut ty = Ty::new(TyKind::Any);
+                self.add_fallback(location, schema, &[keyword], &mut ty);
+                return Ok(ty);
+            }
             let ty = self.ty(&branch_location, &format!("{name}{variant_name}"))?;
             variants.push(Variant {
                 name: variant_name,
                 ty,
             });
+        }
+        // Serde picks the first variant whose shape fits; `oneOf` also needs
+        // no other to fit, which only an exact check can tell when shapes overlap.
+        let overlapping = shapes_overlap(&variants);
+        let mut def = def;
+        if keyword == "oneOf" && overlapping {
+            let mut ty = Ty::new(TyKind::Any);
+            self.add_fallback(location, schema, &[keyword], &mut ty);
+            def.constraints = ty.constraints;
         }
         self.finish(
             &name,
@@ -509,7 +586,8 @@ impl<'d> SchemaConverter<'d> {
         }
     }
 
-    /// Embeds `keywords` of `schema` as a JSON Schema check on `ty`.
+    /// Embeds `keywords` of `schema` (the node at `location`, possibly
+    /// trimmed) as a JSON Schema check on `ty`; references are bundled in.
     pub(crate) fn add_fallback(
         &mut self,
         location: &Location,
@@ -522,20 +600,33 @@ impl<'d> SchemaConverter<'d> {
             _ => Map::new(),
         };
         for keyword in keywords {
-            if let Some(value) = schema.get(*keyword) {
-                if contains_ref(value) {
-                    self.warnings.push(format!(
-                        "{}: `{keyword}` is not checked by the generated code (it contains a $ref)",
-                        location.join(keyword)
-                    ));
-                    continue;
-                }
+            let Some(value) = schema.get(*keyword) else {
+                continue;
+            };
+            if !contains_ref(value) {
                 embedded.insert((*keyword).to_string(), value.clone());
+                continue;
+            }
+            match self.bundle(location, &[keyword]) {
+                Ok(bundled) => merge_bundled(&mut embedded, bundled),
+                Err(error) => self.warnings.push(format!(
+                    "{}: `{keyword}` is not checked by the generated code: {}",
+                    location.join(keyword),
+                    error.message
+                )),
             }
         }
         if !embedded.is_empty() {
             ty.constraints.fallback = Some(Value::Object(embedded));
         }
+    }
+
+    /// Gives up a name reserved for a type that is not made after all.
+    fn unreserve(&mut self, name: &str) {
+        if let Some(location) = self.by_name.remove(name) {
+            self.by_origin.remove(&location);
+        }
+        self.types.retain(|t| t.name != name);
     }
 
     /// Claims `name` (from `hint`) for the type at `location`.
@@ -544,14 +635,16 @@ impl<'d> SchemaConverter<'d> {
             return Ok(existing.clone());
         }
         let node = self.docs.node(location)?;
-        let name = type_name(hint);
+        let name = item_name(hint);
         let name = match self.by_name.get(&name) {
             None => name,
             Some(_) => {
                 // A schema title is the author's own name for it: the one fallback.
-                let titled = node.get("title").and_then(Value::as_str).map(type_name);
-                match titled {
-                    Some(t) if !self.by_name.contains_key(&t) => t,
+                let titled = node.get("title").and_then(Value::as_str).map(item_name);
+                let from_path = path_name(location);
+                match (titled, from_path) {
+                    (Some(t), _) if !self.by_name.contains_key(&t) => t,
+                    (_, Some(p)) if !self.by_name.contains_key(&p) => p,
                     _ => {
                         let other = &self.by_name[&name];
                         return Err(location.error(format!(
@@ -827,4 +920,76 @@ pub(crate) fn merge_constraints(into: &mut Constraints, extra: Constraints) {
         allowed: keep.allowed.or(extra.allowed),
         fallback,
     };
+}
+
+/// Whether a keyword validates (it is not an annotation or an extension).
+pub(crate) fn is_validation_keyword(keyword: &str) -> bool {
+    !ANNOTATIONS.contains(&keyword) && !keyword.starts_with("x-")
+}
+
+/// Every keyword of a schema that validates (not annotations or extensions).
+fn validation_keywords(schema: &Map<String, Value>) -> Vec<&str> {
+    schema
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !ANNOTATIONS.contains(k) && !k.starts_with("x-"))
+        .collect()
+}
+
+/// Adds a bundled fragment; its `definitions` join those already embedded
+/// (each bundle numbers its own, so a later one is nested to stay apart).
+fn merge_bundled(embedded: &mut Map<String, Value>, bundled: Map<String, Value>) {
+    if embedded.contains_key("definitions") && bundled.contains_key("definitions") {
+        let existing = std::mem::take(embedded);
+        embedded.insert(
+            "allOf".into(),
+            Value::Array(vec![Value::Object(existing), Value::Object(bundled)]),
+        );
+    } else {
+        embedded.extend(bundled);
+    }
+}
+
+/// A type name from a location's whole pointer, for when the usual name is
+/// taken (`/definitions//definitions/` → `DefinitionsDefinitions`).
+fn path_name(location: &Location) -> Option<String> {
+    let tokens = crate::spec::pointer::tokens(&location.pointer)?;
+    let words: Vec<&str> = tokens
+        .iter()
+        .map(String::as_str)
+        .filter(|t| !t.is_empty())
+        .collect();
+    (!words.is_empty()).then(|| item_name(&words.join(" ")))
+}
+
+/// Whether some JSON value could fit two variants' Rust shapes.
+fn shapes_overlap(variants: &[Variant]) -> bool {
+    let kinds: Vec<Option<&'static str>> = variants.iter().map(|v| json_kind(&v.ty)).collect();
+    kinds.iter().enumerate().any(|(i, a)| {
+        kinds[..i].iter().any(|b| match (a, b) {
+            (None, _) | (_, None) => true,
+            (Some(a), Some(b)) => {
+                a == b || matches!((*a, *b), ("integer", "number") | ("number", "integer"))
+            }
+        })
+    })
+}
+
+/// The JSON kind a type expression holds, `None` when it may hold several.
+fn json_kind(ty: &Ty) -> Option<&'static str> {
+    if ty.nullable {
+        return None;
+    }
+    Some(match &ty.kind {
+        TyKind::String { .. } => "string",
+        TyKind::Integer { .. } => "integer",
+        TyKind::Number { .. } => "number",
+        TyKind::Boolean => "boolean",
+        TyKind::Null => "null",
+        TyKind::Array { .. } => "array",
+        TyKind::Map { .. } => "object",
+        // A named type may be a struct, a union or an enum: its kind is not
+        // known here, so it is assumed to overlap.
+        TyKind::Named { .. } | TyKind::Any => return None,
+    })
 }

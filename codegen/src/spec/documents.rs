@@ -3,11 +3,11 @@
 use crate::error::{Error, Result};
 use crate::spec::pointer;
 use crate::spec::uris::{self, Identifiers};
-use url::Url;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
+use url::Url;
 
 /// Largest spec file read; a larger one is almost certainly not a spec.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -80,7 +80,10 @@ impl Documents {
     /// Reads `path` as the document at URI `base`.
     fn load_as(&mut self, path: &Path, base: Option<Url>) -> Result<PathBuf> {
         let path = normalize(path);
-        if let Some(known) = base.as_ref().and_then(|b| self.by_url.get(&uris::without_fragment(b))) {
+        if let Some(known) = base
+            .as_ref()
+            .and_then(|b| self.by_url.get(&uris::without_fragment(b)))
+        {
             return Ok(known.clone());
         }
         let value = parse_file(&path)?;
@@ -90,7 +93,8 @@ impl Documents {
     fn add(&mut self, path: PathBuf, value: Value, base: Option<Url>) -> PathBuf {
         if let Some(base) = base {
             self.ids.register(&path, &value, &base);
-            self.by_url.insert(uris::without_fragment(&base), path.clone());
+            self.by_url
+                .insert(uris::without_fragment(&base), path.clone());
             self.bases.insert(path.clone(), base);
         }
         self.files.insert(path.clone(), value);
@@ -100,7 +104,9 @@ impl Documents {
     /// Adds an in-memory document (used by tests and by captured payloads).
     pub fn insert(&mut self, path: &Path, value: Value) -> PathBuf {
         let path = normalize(path);
-        let base = Url::parse("memory:///").ok().and_then(|b| b.join(&path.to_string_lossy()).ok());
+        let base = Url::parse("memory:///")
+            .ok()
+            .and_then(|b| b.join(&path.to_string_lossy()).ok());
         self.add(path, value, base)
     }
 
@@ -134,34 +140,48 @@ impl Documents {
             Some(location) => location.clone(),
             None => {
                 let path = self.local_path(&target).ok_or_else(|| {
-                    ref_at.error(format!("remote $ref {reference:?} is not fetched; copy the schema into the spec"))
+                    ref_at.error(format!(
+                        "remote $ref {reference:?} is not fetched; copy the schema into the spec"
+                    ))
                 })?;
                 let mut resource_url = target.clone();
                 resource_url.set_fragment(None);
-                let file = self
-                    .load_as(&path, Some(resource_url))
-                    .map_err(|e| ref_at.error(format!("cannot read {reference:?}: {}", e.message)))?;
+                let file = self.load_as(&path, Some(resource_url)).map_err(|e| {
+                    ref_at.error(format!("cannot read {reference:?}: {}", e.message))
+                })?;
                 Location::new(file, "")
             }
         };
         let location = if fragment.is_empty() || fragment.starts_with('/') {
-            Location::new(resource.file.clone(), format!("{}{fragment}", resource.pointer))
+            Location::new(
+                resource.file.clone(),
+                format!("{}{fragment}", resource.pointer),
+            )
         } else {
             // A plain-name fragment: an `$id: "#name"` anchor.
             self.ids
                 .get(&format!("{document}#{fragment}"))
                 .cloned()
-                .ok_or_else(|| ref_at.error(format!("$ref {reference:?}: no schema has the anchor #{fragment}")))?
+                .ok_or_else(|| {
+                    ref_at.error(format!(
+                        "$ref {reference:?}: no schema has the anchor #{fragment}"
+                    ))
+                })?
         };
-        self.node(&location)
-            .map_err(|_| ref_at.error(format!("$ref {reference:?} points to nothing ({location})")))?;
+        self.node(&location).map_err(|_| {
+            ref_at.error(format!("$ref {reference:?} points to nothing ({location})"))
+        })?;
         Ok(location)
     }
 
     /// The local file a URI names: a `file:` URI, or one under a mapped remote prefix.
     fn local_path(&self, uri: &Url) -> Option<PathBuf> {
         let text = uris::without_fragment(uri);
-        if let Some((prefix, dir)) = self.remotes.iter().find(|(prefix, _)| text.starts_with(prefix.as_str())) {
+        if let Some((prefix, dir)) = self
+            .remotes
+            .iter()
+            .find(|(prefix, _)| text.starts_with(prefix.as_str()))
+        {
             return Some(dir.join(pointer::percent_decode(&text[prefix.len()..])));
         }
         if uri.scheme() == "file" {
@@ -175,22 +195,28 @@ impl Documents {
         let (uri, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         let ref_at = from.join("$ref");
         if uri.contains("://") {
-            return Err(ref_at.error(format!("remote $ref {reference:?} is not fetched; copy the schema into the spec")));
+            return Err(ref_at.error(format!(
+                "remote $ref {reference:?} is not fetched; copy the schema into the spec"
+            )));
         }
         let file = if uri.is_empty() {
             from.file.clone()
         } else {
             let base = from.file.parent().unwrap_or(Path::new(""));
             let file = normalize(&base.join(pointer::percent_decode(uri)));
-            self.load(&file).map_err(|e| ref_at.error(format!("cannot read {reference:?}: {}", e.message)))?
+            self.load(&file)
+                .map_err(|e| ref_at.error(format!("cannot read {reference:?}: {}", e.message)))?
         };
         let fragment = pointer::percent_decode(fragment);
         if !fragment.is_empty() && !fragment.starts_with('/') {
-            return Err(ref_at.error(format!("$ref {reference:?}: no schema has the anchor #{fragment}")));
+            return Err(ref_at.error(format!(
+                "$ref {reference:?}: no schema has the anchor #{fragment}"
+            )));
         }
         let target = Location::new(file, fragment);
-        self.node(&target)
-            .map_err(|_| ref_at.error(format!("$ref {reference:?} points to nothing ({target})")))?;
+        self.node(&target).map_err(|_| {
+            ref_at.error(format!("$ref {reference:?} points to nothing ({target})"))
+        })?;
         Ok(target)
     }
 
@@ -231,7 +257,9 @@ fn normalize(path: &Path) -> PathBuf {
 
 /// A path under the working folder is shown relative to it, as users wrote it.
 fn relative_to_cwd(path: &Path) -> PathBuf {
-    let cwd = std::env::current_dir().ok().and_then(|d| std::fs::canonicalize(d).ok());
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|d| std::fs::canonicalize(d).ok());
     match cwd.as_deref().and_then(|cwd| path.strip_prefix(cwd).ok()) {
         Some(relative) => relative.to_path_buf(),
         None => path.to_path_buf(),

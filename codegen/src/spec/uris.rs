@@ -22,7 +22,8 @@ pub struct Identifiers {
 impl Identifiers {
     /// Records the identifiers of a document whose base URI is `base`.
     pub fn register(&mut self, file: &Path, root: &Value, base: &Url) {
-        self.by_uri.insert(without_fragment(base), Location::new(file, ""));
+        self.by_uri
+            .insert(without_fragment(base), Location::new(file, ""));
         self.walk(file, root, "", base);
     }
 
@@ -80,7 +81,10 @@ pub fn base_at(root: &Value, at: &str, base: &Url) -> Url {
     let mut base = base.clone();
     let mut node = root;
     let tokens = pointer::tokens(at).unwrap_or_default();
-    for (depth, token) in std::iter::once(None).chain(tokens.iter().map(Some)).enumerate() {
+    for (depth, token) in std::iter::once(None)
+        .chain(tokens.iter().map(Some))
+        .enumerate()
+    {
         if let Some(token) = token {
             let next = match node {
                 Value::Object(map) => map.get(token),
@@ -95,7 +99,10 @@ pub fn base_at(root: &Value, at: &str, base: &Url) -> Url {
         let _ = depth;
         if let Value::Object(map) = node {
             if let Some(resolved) = own_id(map).and_then(|id| base.join(id).ok()) {
-                if !resolved.fragment().is_some_and(|f| !f.is_empty() && !f.starts_with('/')) {
+                if !resolved
+                    .fragment()
+                    .is_some_and(|f| !f.is_empty() && !f.starts_with('/'))
+                {
                     base = resolved;
                 }
             }

@@ -86,6 +86,7 @@ impl Action {
 #[serde(deny_unknown_fields)]
 pub struct CertificateChangePayload {
     /// Unique CertCapture client identifier the change applies to.
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     pub client_id: i64,
     pub action: Action,
     pub certificate: CertificateChangePayloadCertificate,
@@ -97,6 +98,7 @@ pub struct CertificateChangePayload {
 pub struct CertificateChangePayloadCertificate {
     /// CertCapture certificate identifier. Use this with `GET /v2/certificates/{id}` to retrieve full
     /// certificate state.
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     pub id: i64,
 }
 
@@ -105,6 +107,7 @@ pub struct CertificateChangePayloadCertificate {
 #[serde(deny_unknown_fields)]
 pub struct CustomerChangePayload {
     /// Unique CertCapture client identifier the change applies to.
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     pub client_id: i64,
     pub action: Action,
     pub customer: CustomerChangePayloadCustomer,
@@ -116,9 +119,14 @@ pub struct CustomerChangePayload {
 pub struct CustomerChangePayloadCustomer {
     /// CertCapture customer identifier. Use this with `GET /v2/customers/{id}` to retrieve full
     /// customer state.
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     pub id: i64,
     /// Alphanumeric customer reference assigned in CertCapture.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub customer_number: Option<String>,
 }
 

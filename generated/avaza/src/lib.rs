@@ -206,7 +206,10 @@ pub struct TaskBody(#[validate(min_items = 1, max_items = 1)] pub Vec<Task>);
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Timesheet {
     /// Identifier of the timesheet entry.
-    #[serde(rename = "TimeSheetEntryID")]
+    #[serde(
+        rename = "TimeSheetEntryID",
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient"
+    )]
     pub time_sheet_entry_id: i64,
     /// Duration of the entry (the sample writes `4.0000`).
     #[serde(rename = "Duration")]
@@ -215,13 +218,22 @@ pub struct Timesheet {
     #[serde(rename = "EntryDate")]
     pub entry_date: chrono::DateTime<chrono::FixedOffset>,
     /// Identifier of the user the entry belongs to.
-    #[serde(rename = "UserIDFK")]
+    #[serde(
+        rename = "UserIDFK",
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient"
+    )]
     pub user_idfk: i64,
     /// Identifier of the project the entry is booked to.
-    #[serde(rename = "ProjectIDFK")]
+    #[serde(
+        rename = "ProjectIDFK",
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient"
+    )]
     pub project_idfk: i64,
     /// Identifier of the timesheet category of the entry.
-    #[serde(rename = "TimeSheetCategoryIDFK")]
+    #[serde(
+        rename = "TimeSheetCategoryIDFK",
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient"
+    )]
     pub time_sheet_category_idfk: i64,
     /// Notes of the entry.
     #[serde(rename = "Notes")]
@@ -279,7 +291,10 @@ pub struct WebhookSubscriptionRequest {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct WebhookSubscriptionResponse {
     /// ID of the new webhook subscription.
-    #[serde(rename = "ID")]
+    #[serde(
+        rename = "ID",
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient"
+    )]
     pub id: i64,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]

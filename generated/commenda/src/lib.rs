@@ -165,6 +165,7 @@ pub struct EventEnvelope {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,
@@ -229,6 +230,7 @@ pub struct RegistrationsExistingValidationSucceededEvent {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,
@@ -274,6 +276,7 @@ pub struct RegistrationsExistingValidationFailedEvent {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,
@@ -321,6 +324,7 @@ pub struct RegistrationsNewSucceededEvent {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,
@@ -365,6 +369,7 @@ pub struct RegistrationsNewInvalidEvent {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,
@@ -412,6 +417,7 @@ pub struct NexusThresholdStateAlertEvent {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,
@@ -461,6 +467,7 @@ pub struct NexusRule {
     /// Sales amount that establishes nexus.
     pub sales_threshold: f64,
     /// Number of transactions that establishes nexus.
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     pub transaction_threshold: i64,
     /// How the thresholds combine. Only `SALES_OR_TRANSACTIONS` is seen in the documentation; other
     /// values are not documented.
@@ -484,6 +491,7 @@ pub struct NexusCalculation {
     /// Total sales in the evaluation period.
     pub total_sales: f64,
     /// Total transactions in the evaluation period.
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     pub total_transactions: i64,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -508,6 +516,7 @@ pub struct ExemptionCertificatesVerificationSucceededEvent {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,
@@ -553,6 +562,7 @@ pub struct ExemptionCertificatesVerificationFailedEvent {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,
@@ -602,6 +612,7 @@ pub struct ExemptionCertificatesExpirationEvent {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,
@@ -656,6 +667,7 @@ pub struct CustomsDutyCustomsCodeUpdateEvent {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,

@@ -93,6 +93,7 @@ pub struct EventDeliveryHeaders {
     #[serde(
         rename = "vertex-hmac-sha256",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub vertex_hmac_sha256: Option<String>,
@@ -101,6 +102,7 @@ pub struct EventDeliveryHeaders {
     #[serde(
         rename = "idempotency-key",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub idempotency_key: Option<String>,
@@ -110,6 +112,7 @@ pub struct EventDeliveryHeaders {
     #[serde(
         rename = "vertex-webhook-test",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub vertex_webhook_test: Option<String>,
@@ -119,6 +122,7 @@ pub struct EventDeliveryHeaders {
     #[serde(
         rename = "vertex-webhooks-test",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub vertex_webhooks_test: Option<String>,
@@ -126,6 +130,7 @@ pub struct EventDeliveryHeaders {
     #[serde(
         rename = "vertex-notification-title",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub vertex_notification_title: Option<String>,
@@ -139,34 +144,62 @@ pub struct EventDeliveryHeaders {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EventDelivery {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event: Option<DeliveredEvent>,
     /// When the event expires.
     ///
     /// Read-only: set by the server.
-    #[serde(rename = "eventExpiresAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "eventExpiresAt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event_expires_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Identifier of the event.
     ///
     /// Read-only: set by the server.
-    #[serde(rename = "eventId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "eventId",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event_id: Option<uuid::Uuid>,
     /// Number of the manual replay this delivery belongs to (0 when not a replay).
     ///
     /// Default: `0`.
     ///
     /// Read-only: set by the server.
-    #[serde(rename = "replayAttempt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "replayAttempt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replay_attempt: Option<i64>,
     /// Number of the automated retry this delivery is (0 for the first attempt).
     ///
     /// Default: `0`.
     ///
     /// Read-only: set by the server.
-    #[serde(rename = "retryAttempt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "retryAttempt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub retry_attempt: Option<i64>,
     /// The subscription the event is delivered for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subscription: Option<EventDeliverySubscription>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -181,7 +214,11 @@ pub struct EventDelivery {
 pub struct DeliveredEvent {
     /// Tags of the event. Subscriptions are matched against them to determine whether an event should
     /// be delivered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// Days until the event expires, as a string. Default value from event type is used when not
     /// provided. The documentation states min length 3 and max length 90, which read as the bounds of
@@ -198,16 +235,30 @@ pub struct DeliveredEvent {
     pub expiry_interval_days: Option<Option<String>>,
     /// The event payload represented as a string. If the content is binary, client systems must Base64
     /// encode it before sending the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3)]
     pub payload: Option<String>,
     /// Reference id of the stored payload (typed as EventResponse's payloadRefId, a uuid).
-    #[serde(rename = "payloadRefId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "payloadRefId",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub payload_ref_id: Option<uuid::Uuid>,
     /// Size of the payload in KB. The EventDelivery example sends it as the string "55" while
     /// EventResponse documents an integer (199), so both an integer and a string of digits are
     /// accepted.
-    #[serde(rename = "payloadSizeKb", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "payloadSizeKb",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub payload_size_kb: Option<DeliveredEventPayloadSizeKb>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -227,9 +278,19 @@ pub struct Tag {
     /// tag (STRING, BOOLEAN, NUMBER).
     ///
     /// Default: `"STRING"`.
-    #[serde(rename = "valueType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "valueType",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value_type: Option<TagValueType>,
-    #[serde(rename = "defaultValue", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "defaultValue",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_value: Option<String>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -271,6 +332,7 @@ impl TagValueType {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum DeliveredEventPayloadSizeKb {
+    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
     Integer(i64),
     String(#[validate(pattern = "^[0-9]+$")] String),
 }
@@ -282,12 +344,20 @@ pub struct EventDeliverySubscription {
     /// Vertex cloud subscription id.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Subscription name.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Additional properties defined in Subscription.endpoint.additionalProperties (the subscription
     /// model calls it `webhookRecipient.additionalProperties`).
@@ -296,6 +366,7 @@ pub struct EventDeliverySubscription {
     #[serde(
         rename = "additionalProperties",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     #[validate(values(min_length = 3, max_length = 255))]
@@ -303,7 +374,12 @@ pub struct EventDeliverySubscription {
     /// Configurations for subscription delivery criteria.
     ///
     /// Read-only: set by the server.
-    #[serde(rename = "eventTags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "eventTags",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event_tags: Option<Vec<Tag>>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -317,36 +393,42 @@ pub struct BaseEventDeliveryStat {
     #[serde(
         rename = "totalEventDeliveries",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_event_deliveries: Option<i64>,
     #[serde(
         rename = "totalEventDeliveryErrors",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_event_delivery_errors: Option<i64>,
     #[serde(
         rename = "totalEventDeliveryRetries",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_event_delivery_retries: Option<i64>,
     #[serde(
         rename = "totalEventDeliveryReplays",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_event_delivery_replays: Option<i64>,
     #[serde(
         rename = "minDeliveryCompletionMs",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub min_delivery_completion_ms: Option<i64>,
     #[serde(
         rename = "maxDeliveryCompletionMs",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_delivery_completion_ms: Option<i64>,
@@ -355,6 +437,7 @@ pub struct BaseEventDeliveryStat {
     #[serde(
         rename = "p95DeliveryCompletionMs",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub p95_delivery_completion_ms: Option<i64>,
@@ -371,36 +454,42 @@ pub struct EventDeliveryStat {
     #[serde(
         rename = "totalEventDeliveries",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_event_deliveries: Option<i64>,
     #[serde(
         rename = "totalEventDeliveryErrors",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_event_delivery_errors: Option<i64>,
     #[serde(
         rename = "totalEventDeliveryRetries",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_event_delivery_retries: Option<i64>,
     #[serde(
         rename = "totalEventDeliveryReplays",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_event_delivery_replays: Option<i64>,
     #[serde(
         rename = "minDeliveryCompletionMs",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub min_delivery_completion_ms: Option<i64>,
     #[serde(
         rename = "maxDeliveryCompletionMs",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_delivery_completion_ms: Option<i64>,
@@ -409,6 +498,7 @@ pub struct EventDeliveryStat {
     #[serde(
         rename = "p95DeliveryCompletionMs",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub p95_delivery_completion_ms: Option<i64>,
@@ -421,18 +511,32 @@ pub struct EventDeliveryStat {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct BaseEventDeliveryResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<EventDeliveryStatus>,
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event: Option<EventResponse>,
     /// Read-only: set by the server.
-    #[serde(rename = "subscriptionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "subscriptionId",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subscription_id: Option<String>,
     /// Read-only: set by the server.
     #[serde(
         rename = "deliveryCompletionIntervalMs",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub delivery_completion_interval_ms: Option<i64>,
@@ -440,6 +544,7 @@ pub struct BaseEventDeliveryResponse {
     #[serde(
         rename = "deliveryCompletionMessage",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub delivery_completion_message: Option<String>,
@@ -486,22 +591,50 @@ impl EventDeliveryStatus {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct BaseObject {
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<uuid::Uuid>,
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub version: Option<i64>,
     /// Read-only: set by the server.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdBy",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_by: Option<String>,
     /// Read-only: set by the server.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdAt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Read-only: set by the server.
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "updatedBy",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_by: Option<String>,
     /// Read-only: set by the server.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "updatedAt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -516,7 +649,11 @@ pub struct Event {
     /// values as specified in the event type object. However, the producer can also add additional keys
     /// not originally defined there. These tags are crucial because subscriptions are matched against
     /// them to determine whether an event should be delivered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// Default value from event type is used when not provided in the request. The documentation states
     /// min length 3 and max length 90, which read as the bounds of the number of days (cf.
@@ -546,28 +683,60 @@ pub struct Event {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EventResponse {
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<uuid::Uuid>,
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub version: Option<i64>,
     /// Read-only: set by the server.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdBy",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_by: Option<String>,
     /// Read-only: set by the server.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdAt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Read-only: set by the server.
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "updatedBy",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_by: Option<String>,
     /// Read-only: set by the server.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "updatedAt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// The event producer creates tags for each event. It primarily uses the tag keys and their default
     /// values as specified in the event type object. However, the producer can also add additional keys
     /// not originally defined there. These tags are crucial because subscriptions are matched against
     /// them to determine whether an event should be delivered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// Default value from event type is used when not provided in the request. The documentation states
     /// min length 3 and max length 90, which read as the bounds of the number of days (cf.
@@ -586,25 +755,51 @@ pub struct EventResponse {
     #[validate(min_length = 3)]
     pub payload: String,
     /// Read-only: set by the server.
-    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "expiresAt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expires_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Read-only: set by the server.
-    #[serde(rename = "eventType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "eventType",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event_type: Option<EventType>,
     /// Read-only: set by the server.
     #[serde(
         rename = "activeSubscriptions",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub active_subscriptions: Option<Vec<String>>,
     /// Read-only: set by the server.
-    #[serde(rename = "payloadRefId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "payloadRefId",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub payload_ref_id: Option<uuid::Uuid>,
     /// Read-only: set by the server.
-    #[serde(rename = "payloadSizeKb", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "payloadSizeKb",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub payload_size_kb: Option<i64>,
-    #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "tenantId",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tenant_id: Option<uuid::Uuid>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -616,24 +811,44 @@ pub struct EventResponse {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EventType {
     /// This value must be globally unique within notification-service and is immutable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3, max_length = 255)]
     pub id: Option<String>,
     /// This value combined with version must be globally unique within notification-service and is
     /// defined by client application system. Following naming convention is recommended:
     /// <appcode>.<resource>.<resourceState>
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3, max_length = 255)]
     pub code: Option<String>,
     /// This is human readable name for an event type. This can be used in user interfaces.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3, max_length = 255)]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3, max_length = 255)]
     pub description: Option<String>,
     /// Default: `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub version: Option<i64>,
     #[serde(rename = "schemaVersion")]
     #[validate(min_length = 3, max_length = 11)]
@@ -642,7 +857,11 @@ pub struct EventType {
     #[validate(format = "uri")]
     pub schema_ref: String,
     /// Application defined tags that can be used for subscription and event filtering criteria.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(max_items = 20)]
     pub tags: Option<Vec<Tag>>,
     /// Members the schema does not declare, kept as received.
@@ -662,35 +881,77 @@ pub struct EventType {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EventDeliveryResponse {
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<uuid::Uuid>,
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub version: Option<i64>,
     /// Read-only: set by the server.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdBy",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_by: Option<String>,
     /// Read-only: set by the server.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdAt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Read-only: set by the server.
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "updatedBy",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_by: Option<String>,
     /// Read-only: set by the server.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "updatedAt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<chrono::DateTime<chrono::FixedOffset>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<EventDeliveryStatus>,
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event: Option<EventResponse>,
     /// Read-only: set by the server.
-    #[serde(rename = "subscriptionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "subscriptionId",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subscription_id: Option<String>,
     /// Read-only: set by the server.
     #[serde(
         rename = "deliveryCompletionIntervalMs",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub delivery_completion_interval_ms: Option<i64>,
@@ -698,18 +959,29 @@ pub struct EventDeliveryResponse {
     #[serde(
         rename = "deliveryCompletionMessage",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub delivery_completion_message: Option<String>,
     /// Default: `0`.
     ///
     /// Read-only: set by the server.
-    #[serde(rename = "replayAttempt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "replayAttempt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replay_attempt: Option<i64>,
     /// Default: `0`.
     ///
     /// Read-only: set by the server.
-    #[serde(rename = "retryAttempt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "retryAttempt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub retry_attempt: Option<i64>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -721,18 +993,32 @@ pub struct EventDeliveryResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TestEventDeliveryResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<EventDeliveryStatus>,
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event: Option<EventResponse>,
     /// Read-only: set by the server.
-    #[serde(rename = "subscriptionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "subscriptionId",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subscription_id: Option<String>,
     /// Read-only: set by the server.
     #[serde(
         rename = "deliveryCompletionIntervalMs",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub delivery_completion_interval_ms: Option<i64>,
@@ -740,6 +1026,7 @@ pub struct TestEventDeliveryResponse {
     #[serde(
         rename = "deliveryCompletionMessage",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub delivery_completion_message: Option<String>,
@@ -755,22 +1042,30 @@ pub struct EventStat {
     #[serde(
         rename = "totalEventTypes",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_event_types: Option<i64>,
     #[serde(
         rename = "totalOrgAccounts",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_org_accounts: Option<i64>,
     #[serde(
         rename = "totalSubscriptions",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_subscriptions: Option<i64>,
-    #[serde(rename = "totalEvents", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "totalEvents",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_events: Option<i64>,
     /// Errors that occur when processing and storing events from applications. For both synchronous and
     /// asynchronous event ingestion, incoming requests are monitored; this count may sometimes be an
@@ -778,16 +1073,32 @@ pub struct EventStat {
     #[serde(
         rename = "totalApproximateIngestionErrors",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_approximate_ingestion_errors: Option<i64>,
-    #[serde(rename = "minPayloadSize", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "minPayloadSize",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub min_payload_size: Option<i64>,
-    #[serde(rename = "maxPayloadSize", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "maxPayloadSize",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_payload_size: Option<i64>,
     /// The payload size observed, where 95% of events within a user-specified time window are smaller
     /// than or equal to this value.
-    #[serde(rename = "p95PayloadSize", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "p95PayloadSize",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub p95_payload_size: Option<i64>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -823,18 +1134,30 @@ impl WebhookRecipientMethod {
 pub struct ApplicationMetadata {
     /// Notification system defined immutable identifier for application. This must be globally unique
     /// within the notification-system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3, max_length = 255)]
     pub id: Option<String>,
     /// Client system defined identifier for application. This must be globally unique within the
     /// notification-system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub code: Option<String>,
     #[validate(min_length = 3, max_length = 255)]
     pub name: String,
     #[validate(min_length = 3, max_length = 255)]
     pub description: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(max_items = 20)]
     pub tags: Option<Vec<Tag>>,
     /// Members the schema does not declare, kept as received.
@@ -852,24 +1175,44 @@ pub struct ApplicationMetadata {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ApplicationEventType {
     /// This value must be globally unique within notification-service and is immutable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3, max_length = 255)]
     pub id: Option<String>,
     /// This value combined with version must be globally unique within notification-service and is
     /// defined by client application system. Following naming convention is recommended:
     /// <appcode>.<resource>.<resourceState>
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3, max_length = 255)]
     pub code: Option<String>,
     /// This is human readable name for an event type. This can be used in user interfaces.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3, max_length = 255)]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3, max_length = 255)]
     pub description: Option<String>,
     /// Default: `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub version: Option<i64>,
     #[serde(rename = "schemaVersion")]
     #[validate(min_length = 3, max_length = 11)]
@@ -878,13 +1221,18 @@ pub struct ApplicationEventType {
     #[validate(format = "uri")]
     pub schema_ref: String,
     /// Application defined tags that can be used for subscription and event filtering criteria.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(max_items = 20)]
     pub tags: Option<Vec<Tag>>,
     /// Default: `3`.
     #[serde(
         rename = "defaultRetentionIntervalDays",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     #[validate(minimum = 3.0, maximum = 180.0)]
@@ -893,10 +1241,19 @@ pub struct ApplicationEventType {
     /// aren't publicly subscribable. Setting it to false indicates internal usage.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public: Option<bool>,
     /// This will be used for testing subscription endpoints during configuration.
-    #[serde(rename = "testPayload", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "testPayload",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub test_payload: Option<String>,
     #[serde(rename = "applicationCode")]
     #[validate(min_length = 3, max_length = 255)]
@@ -955,6 +1312,7 @@ pub struct EventTemplate {
     #[serde(
         rename = "subscriptionType",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub subscription_type: Option<SubscriptionType>,
@@ -965,12 +1323,18 @@ pub struct EventTemplate {
     pub sender: String,
     /// Application name and event type for webhooks or sender email address for email subscription
     /// type.
-    #[serde(rename = "senderAddress", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "senderAddress",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sender_address: Option<String>,
     /// Used to generate email body content or webhook event payload content.
     #[serde(
         rename = "payloadTemplate",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub payload_template: Option<String>,
@@ -989,6 +1353,7 @@ pub struct ApplicationEventTypesInternalCatalog {
     #[serde(
         rename = "applicationEventTypes",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub application_event_types: Option<
@@ -1006,10 +1371,16 @@ pub struct ApplicationEventTypesInternalCatalogApplicationEventTypesItem {
     #[serde(
         rename = "applicationMetadata",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub application_metadata: Option<ApplicationMetadata>,
-    #[serde(rename = "eventTypes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "eventTypes",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event_types: Option<Vec<CatalogEventType>>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -1026,24 +1397,44 @@ pub struct ApplicationEventTypesInternalCatalogApplicationEventTypesItem {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CatalogEventType {
     /// This value must be globally unique within notification-service and is immutable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3, max_length = 255)]
     pub id: Option<String>,
     /// This value combined with version must be globally unique within notification-service and is
     /// defined by client application system. Following naming convention is recommended:
     /// <appcode>.<resource>.<resourceState>
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3, max_length = 255)]
     pub code: Option<String>,
     /// This is human readable name for an event type. This can be used in user interfaces.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3, max_length = 255)]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3, max_length = 255)]
     pub description: Option<String>,
     /// Default: `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub version: Option<i64>,
     #[serde(rename = "schemaVersion")]
     #[validate(min_length = 3, max_length = 11)]
@@ -1052,35 +1443,52 @@ pub struct CatalogEventType {
     #[validate(format = "uri")]
     pub schema_ref: String,
     /// Application defined tags that can be used for subscription and event filtering criteria.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(max_items = 20)]
     pub tags: Option<Vec<Tag>>,
     #[serde(
         rename = "defaultRetentionIntervalDays",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub default_retention_interval_days: Option<i64>,
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public: Option<bool>,
-    #[serde(rename = "testPayload", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "testPayload",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub test_payload: Option<String>,
     #[serde(
         rename = "platformFeatureCodes",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub platform_feature_codes: Option<String>,
     #[serde(
         rename = "emailSubscriptionTemplate",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub email_subscription_template: Option<EventTemplate>,
     #[serde(
         rename = "webhookSubscriptionTemplate",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub webhook_subscription_template: Option<EventTemplate>,
@@ -1101,11 +1509,20 @@ pub struct WebhookRecipient {
     #[validate(min_length = 13, max_length = 255, format = "uri")]
     pub url: String,
     /// HTTP method used for deliveries. Not in the documented field list; shown in every example.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub method: Option<WebhookRecipientMethod>,
     /// How deliveries authenticate to the recipient. Not in the documented field list; shown in every
     /// example.
-    #[serde(rename = "securityScheme", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "securityScheme",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_scheme: Option<WebhookRecipientSecurityScheme>,
     /// Conditionally required for the HMAC_SHA256 security scheme. Min length 3; the empty string means
     /// "not set" in the examples.
@@ -1211,6 +1628,7 @@ pub struct WebhookRecipient {
     #[serde(
         rename = "oauth2AdditionalHeaders",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub oauth2_additional_headers: Option<std::collections::BTreeMap<String, String>>,
@@ -1219,6 +1637,7 @@ pub struct WebhookRecipient {
     #[serde(
         rename = "oauth2AdditionalProperties",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     #[validate(values(min_length = 3, max_length = 255))]
@@ -1232,6 +1651,7 @@ pub struct WebhookRecipient {
     #[serde(
         rename = "additionalHeaders",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     #[validate(values(min_length = 3, max_length = 255))]
@@ -1244,6 +1664,7 @@ pub struct WebhookRecipient {
     #[serde(
         rename = "additionalProperties",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     #[validate(
@@ -1292,12 +1713,22 @@ pub struct EmailRecipient {
     #[validate(min_length = 3, max_length = 255)]
     pub name: String,
     /// Email address is preferred. If not available, userId is used for lookup with UserService.
-    #[serde(rename = "emailAddress", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "emailAddress",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(min_length = 3, max_length = 255, format = "email")]
     pub email_address: Option<String>,
     /// Conditionally required vertex user service generated user identifier (immutable). In existing
     /// form, this is the same as actorId.
-    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "userId",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<uuid::Uuid>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -1340,32 +1771,56 @@ pub struct Subscription {
     #[serde(
         rename = "eventTypeVersion",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub event_type_version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<SubscriptionType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<SubscriptionStatus>,
     /// The Cloud Portal Tools MFE for webhooks SHALL use this attribute to filter out event type
     /// subscriptions that aren't directly managed by our customers. Setting it to false indicates
     /// internally managed subscriptions.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public: Option<bool>,
     /// Events are delivered when all specified tags match.
-    #[serde(rename = "eventTags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "eventTags",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event_tags: Option<Vec<Tag>>,
     /// Conditionally required for WEBHOOK subscription type.
     #[serde(
         rename = "webhookRecipient",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub webhook_recipient: Option<WebhookRecipient>,
     /// Conditionally required for EMAIL subscription type.
-    #[serde(rename = "emailRecipient", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "emailRecipient",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email_recipient: Option<EmailRecipient>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -1381,22 +1836,50 @@ pub struct Subscription {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SubscriptionResponse {
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<uuid::Uuid>,
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub version: Option<i64>,
     /// Read-only: set by the server.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdBy",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_by: Option<String>,
     /// Read-only: set by the server.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdAt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Read-only: set by the server.
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "updatedBy",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_by: Option<String>,
     /// Read-only: set by the server.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "updatedAt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     #[validate(min_length = 3, max_length = 255)]
     pub name: String,
@@ -1407,35 +1890,64 @@ pub struct SubscriptionResponse {
     #[serde(
         rename = "eventTypeVersion",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub event_type_version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<SubscriptionType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<SubscriptionStatus>,
     /// The Cloud Portal Tools MFE for webhooks SHALL use this attribute to filter out event type
     /// subscriptions that aren't directly managed by our customers. Setting it to false indicates
     /// internally managed subscriptions.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public: Option<bool>,
     /// Events are delivered when all specified tags match.
-    #[serde(rename = "eventTags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "eventTags",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event_tags: Option<Vec<Tag>>,
     /// Conditionally required for WEBHOOK subscription type.
     #[serde(
         rename = "webhookRecipient",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub webhook_recipient: Option<WebhookRecipient>,
     /// Conditionally required for EMAIL subscription type.
-    #[serde(rename = "emailRecipient", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "emailRecipient",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email_recipient: Option<EmailRecipient>,
     /// Read-only: set by the server.
-    #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "tenantId",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tenant_id: Option<uuid::Uuid>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -1456,25 +1968,40 @@ pub struct WebhookSubscription {
     #[serde(
         rename = "eventTypeVersion",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub event_type_version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<SubscriptionStatus>,
     /// The Cloud Portal Tools MFE for webhooks SHALL use this attribute to filter out event type
     /// subscriptions that aren't directly managed by our customers. Setting it to false indicates
     /// internally managed subscriptions.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public: Option<bool>,
     /// Events are delivered when all specified tags match.
-    #[serde(rename = "eventTags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "eventTags",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event_tags: Option<Vec<Tag>>,
     /// Conditionally required for WEBHOOK subscription type.
     #[serde(
         rename = "webhookRecipient",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub webhook_recipient: Option<WebhookRecipient>,
@@ -1490,22 +2017,50 @@ pub struct WebhookSubscription {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct WebhookSubscriptionResponse {
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<uuid::Uuid>,
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub version: Option<i64>,
     /// Read-only: set by the server.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdBy",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_by: Option<String>,
     /// Read-only: set by the server.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdAt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Read-only: set by the server.
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "updatedBy",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_by: Option<String>,
     /// Read-only: set by the server.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "updatedAt",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     #[validate(min_length = 3, max_length = 255)]
     pub name: String,
@@ -1516,34 +2071,55 @@ pub struct WebhookSubscriptionResponse {
     #[serde(
         rename = "eventTypeVersion",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub event_type_version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<SubscriptionStatus>,
     /// The Cloud Portal Tools MFE for webhooks SHALL use this attribute to filter out event type
     /// subscriptions that aren't directly managed by our customers. Setting it to false indicates
     /// internally managed subscriptions.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public: Option<bool>,
     /// Events are delivered when all specified tags match.
-    #[serde(rename = "eventTags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "eventTags",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event_tags: Option<Vec<Tag>>,
     /// Conditionally required for WEBHOOK subscription type.
     #[serde(
         rename = "webhookRecipient",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub webhook_recipient: Option<WebhookRecipient>,
     /// Read-only: set by the server.
-    #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "tenantId",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tenant_id: Option<uuid::Uuid>,
     #[serde(
         rename = "subscriptionType",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub subscription_type: Option<SubscriptionType>,
@@ -1558,7 +2134,11 @@ pub struct WebhookSubscriptionResponse {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SubscriptionPage {
     /// The subscriptions of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content: Option<Vec<WebhookSubscriptionResponse>>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -1572,12 +2152,20 @@ pub struct PaginationParameters {
     /// Page number (from 0).
     ///
     /// Default: `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page: Option<i64>,
     /// Page size.
     ///
     /// Default: `20`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(minimum = 1.0, maximum = 100.0)]
     pub size: Option<i64>,
     /// Multi value sort parameter used for paging across a large data set, in the format
@@ -1587,7 +2175,11 @@ pub struct PaginationParameters {
     /// illustration writes them as `pageSort=field1,ASC&pageSort=field2,DESC`).
     ///
     /// Default: `"updatedAt,DESC"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sort: Option<String>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -1601,25 +2193,45 @@ pub struct PaginationParameters {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SubscriptionParams {
     /// Vertex managed application identifier.
-    #[serde(rename = "applicationId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "applicationId",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub application_id: Option<String>,
     /// Vertex customer organizations segment environment id.
-    #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "tenantId",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tenant_id: Option<String>,
     /// The tags for filtering, provided as a URL-encoded array of tag objects, each containing a key
     /// and a value. For instance, the tag value [{"key":"docNum", "value": "3a"}] is URL-encoded to
     /// %5B%7B%22key%22%3A%22docNum%22%2C%20%22value%22%3A%20%223a%22%7D%5D. During the filtering
     /// process, all tags are combined using an AND operation, meaning a match only occurs if all
     /// specified tags are present.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<String>,
     /// Event type name.
-    #[serde(rename = "eventTypeCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "eventTypeCode",
+        default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event_type_code: Option<String>,
     /// Event type version.
     #[serde(
         rename = "eventTypeVersion",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub event_type_version: Option<i64>,
@@ -1627,6 +2239,7 @@ pub struct SubscriptionParams {
     #[serde(
         rename = "subscriptionCreatedAtFrom",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub subscription_created_at_from: Option<chrono::DateTime<chrono::FixedOffset>>,
@@ -1634,6 +2247,7 @@ pub struct SubscriptionParams {
     #[serde(
         rename = "subscriptionCreatedAtTo",
         default,
+        deserialize_with = "eventbind_runtime::serde_helpers::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub subscription_created_at_to: Option<chrono::DateTime<chrono::FixedOffset>>,

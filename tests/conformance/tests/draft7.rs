@@ -7,7 +7,10 @@ use std::collections::BTreeSet;
 
 /// `file | group | case` for a case.
 fn key(group: &Group, case: &Case) -> String {
-    format!("{} | {} | {}", group.file, group.description, case.description)
+    format!(
+        "{} | {} | {}",
+        group.file, group.description, case.description
+    )
 }
 
 fn known_failures() -> BTreeSet<String> {
@@ -25,12 +28,19 @@ fn known_failures() -> BTreeSet<String> {
 #[test]
 fn draft7_conformance() {
     let known = known_failures();
-    let (mut required_total, mut required_passed, mut format_total, mut format_passed) = (0, 0, 0, 0);
+    let (mut required_total, mut required_passed, mut format_total, mut format_passed) =
+        (0, 0, 0, 0);
     let mut unexpected_failures = Vec::new();
     let mut unexpected_passes = Vec::new();
     let mut failing = Vec::new();
     for group in GROUPS {
         for case in group.tests {
+            if std::env::var_os("CONFORMANCE_TRACE").is_some() {
+                eprintln!(
+                    "{} | {} | {}",
+                    group.file, group.description, case.description
+                );
+            }
             let passed = match group.parse {
                 Some(parse) => parse(case.data.as_bytes()) == case.valid,
                 None => false,
@@ -46,7 +56,11 @@ fn draft7_conformance() {
             let key = key(group, case);
             let listed = known.contains(&key);
             if !passed {
-                let why = group.generation_error.unwrap_or(if case.valid { "rejected a valid instance" } else { "accepted an invalid instance" });
+                let why = group.generation_error.unwrap_or(if case.valid {
+                    "rejected a valid instance"
+                } else {
+                    "accepted an invalid instance"
+                });
                 failing.push(format!("{key} ({why})"));
                 if !listed {
                     unexpected_failures.push(format!("{key} | {why}"));

@@ -231,3 +231,14 @@ fn float_literal(value: f64) -> proc_macro2::Literal {
 fn int(value: u64) -> proc_macro2::Literal {
     proc_macro2::Literal::u64_unsuffixed(value)
 }
+
+/// Whether a value of `ty` holds integers directly or in arrays and maps:
+/// those are read leniently, so that `1.0` counts as the integer it is.
+pub fn holds_integer(ty: &Ty) -> bool {
+    match &ty.kind {
+        TyKind::Integer { .. } => true,
+        TyKind::Array { items } => holds_integer(items),
+        TyKind::Map { values } => !matches!(values.kind, TyKind::Any) && holds_integer(values),
+        _ => false,
+    }
+}

@@ -1,7 +1,7 @@
 //! One Rust item per named model type.
 
 use super::docs::doc_attrs;
-use super::fields::{ident, rust_type, validate_list, Uses};
+use super::fields::{holds_integer, ident, rust_type, validate_list, Uses};
 use super::recursion::Recursion;
 use crate::load::naming::{field_name, type_name};
 use crate::model::{Additional, Constraints, Field, Ty, TyKind, TypeDef, TypeKind};
@@ -97,7 +97,9 @@ pub fn type_item(def: &TypeDef, recursion: &Recursion, uses: &mut Uses) -> Token
                 let boxed = matches!(&variant.ty.kind, TyKind::Named { name } if recursion.needs_box(&def.name, name));
                 let ty = value_type(&variant.ty, boxed, uses);
                 let checks = validate_attr(&variant.ty, uses);
-                quote!(#variant_name(#checks #ty),)
+                let lenient = holds_integer(&variant.ty)
+                    .then(|| quote!(#[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]));
+                quote!(#lenient #variant_name(#checks #ty),)
             });
             quote! {
                 #docs
@@ -126,12 +128,15 @@ pub fn type_item(def: &TypeDef, recursion: &Recursion, uses: &mut Uses) -> Token
             let boxed = matches!(&inner.kind, TyKind::Named { name } if recursion.needs_box(&def.name, name));
             let ty = value_type(inner, boxed, uses);
             let checks = validate_attr(inner, uses);
+            let lenient = holds_integer(inner).then(
+                || quote!(#[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]),
+            );
             quote! {
                 #docs
                 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
                 #[serde(transparent)]
                 #container
-                pub struct #name(#checks pub #ty);
+                pub struct #name(#lenient #checks pub #ty);
             }
         }
     }
@@ -201,26 +206,55 @@ fn struct_field(
     if rust_name.trim_start_matches("r#") != field.wire {
         serde_args.push(quote!(rename = #wire));
     }
+    let lenient = holds_integer(&field.ty);
     let ty = match (field.required, nullable) {
-        (true, false) => base,
+        (true, false) => {
+            if lenient {
+                serde_args.push(quote!(
+                    deserialize_with = "eventbind_runtime::serde_helpers::lenient"
+                ));
+            }
+            base
+        }
         (true, true) => {
             // Present but possibly null: absence is still an error.
-            serde_args.push(quote!(
-                deserialize_with = "eventbind_runtime::serde_helpers::required_nullable"
-            ));
+            let with = if lenient {
+                "lenient"
+            } else {
+                "required_nullable"
+            };
+            let with = format!("eventbind_runtime::serde_helpers::{with}");
+            serde_args.push(quote!(deserialize_with = #with));
             quote!(Option<#base>)
         }
         (false, false) => {
-            serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
+            if lenient {
+                serde_args.push(quote!(
+                    default,
+                    deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+                    skip_serializing_if = "Option::is_none"
+                ));
+            } else {
+                // `null` is not absence: serde alone would read it as `None`.
+                serde_args.push(quote!(
+                    default,
+                    deserialize_with = "eventbind_runtime::serde_helpers::present",
+                    skip_serializing_if = "Option::is_none"
+                ));
+            }
             quote!(Option<#base>)
         }
         (false, true) => {
             // Absent is `None`, null is `Some(None)`: both round-trip.
-            serde_args.push(quote!(
-                default,
-                deserialize_with = "eventbind_runtime::serde_helpers::double_option",
-                skip_serializing_if = "Option::is_none"
-            ));
+            let with = if lenient {
+                "lenient_some"
+            } else {
+                "double_option"
+            };
+            let with = format!("eventbind_runtime::serde_helpers::{with}");
+            serde_args.push(
+                quote!(default, deserialize_with = #with, skip_serializing_if = "Option::is_none"),
+            );
             quote!(Option<Option<#base>>)
         }
     };
