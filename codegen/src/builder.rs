@@ -133,7 +133,11 @@ pub fn generate_one(loaded: &load::Loaded, crate_dir: &Path) -> Result<Vec<Gener
 }
 
 /// The crate's files (sources, JSON Schemas, docs) for one loaded spec.
-fn crate_files(loaded: &load::Loaded, crate_dir: &Path, spec_display: &str) -> Result<Vec<GeneratedFile>> {
+fn crate_files(
+    loaded: &load::Loaded,
+    crate_dir: &Path,
+    spec_display: &str,
+) -> Result<Vec<GeneratedFile>> {
     let runtime = runtime_dependency(crate_dir);
     let catalog = &loaded.catalog;
     let mut files = rust::crate_files(catalog, spec_display, &runtime)?;
@@ -144,7 +148,10 @@ fn crate_files(loaded: &load::Loaded, crate_dir: &Path, spec_display: &str) -> R
     }
     Ok(files
         .into_iter()
-        .map(|(relative, contents)| GeneratedFile { path: crate_dir.join(relative), contents })
+        .map(|(relative, contents)| GeneratedFile {
+            path: crate_dir.join(relative),
+            contents,
+        })
         .collect())
 }
 

@@ -161,7 +161,12 @@ impl Router {
                 kind: None,
             },
             [] => {
-                let (candidate, errors) = &results[0];
+                // The candidate the payload comes closest to is the likely one.
+                let Some((candidate, errors)) =
+                    results.iter().min_by_key(|(_, errors)| errors.len())
+                else {
+                    return failed(None, Some(key), ErrorKind::InvalidPayload, Vec::new());
+                };
                 failed(
                     Some(candidate.name.clone()),
                     Some(key),

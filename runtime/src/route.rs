@@ -226,17 +226,25 @@ pub fn route<R: Route>(name: Option<&str>, bytes: &[u8]) -> Result<R, ParseError
         .collect();
     match accepted.len() {
         1 => Ok(accepted.remove(0).1),
-        0 => Err(match R::parse_message(first, bytes) {
-            Err(e) => e
-                .with_message(R::MESSAGES[first].name)
-                .with_key(owned_key()),
-            Ok(_) => ParseError::single(
-                ErrorKind::InvalidPayload,
-                "",
-                "payload accepted on a second reading",
-            )
-            .with_key(owned_key()),
-        }),
+        // None accepts: the candidate the payload comes closest to (fewest
+        // faults) is the likely one, and its faults are reported.
+        0 => Err(std::iter::once(first)
+            .chain(rest.iter().copied())
+            .filter_map(|index| {
+                R::parse_message(index, bytes).err().map(|e| {
+                    e.with_message(R::MESSAGES[index].name)
+                        .with_key(owned_key())
+                })
+            })
+            .min_by_key(|e| e.errors().len())
+            .unwrap_or_else(|| {
+                ParseError::single(
+                    ErrorKind::InvalidPayload,
+                    "",
+                    "payload accepted on a second reading",
+                )
+                .with_key(owned_key())
+            })),
         _ => {
             let names: Vec<&str> = accepted.iter().map(|(i, _)| R::MESSAGES[*i].name).collect();
             Err(ParseError::single(

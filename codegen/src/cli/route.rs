@@ -21,15 +21,16 @@ pub fn run(spec: &Path, message: Option<&str>, files: &[PathBuf]) -> Result<i32>
     let mut all_valid = true;
     for file in files {
         let display = file.to_string_lossy();
-        let routed = match std::fs::read(file) {
-            Ok(bytes) => router.route(message, &bytes),
+        // A capture file (from `eventbind capture`) is routed by the body it recorded.
+        let routed = match crate::capture::payload::read(file) {
+            Ok(payload) => router.route(message, &payload.body),
             Err(error) => crate::route::Routed {
                 message: None,
                 key: None,
                 valid: false,
                 errors: vec![eventbind_runtime::PointerError::new(
                     "",
-                    format!("cannot read the file: {error}"),
+                    format!("cannot read the file: {}", error.message),
                 )],
                 kind: None,
             },
