@@ -11,6 +11,5 @@ if ! python3 -c "import yaml, jsonschema" 2>/dev/null; then
     python3 -m pip install --quiet pyyaml jsonschema
 fi
 
-cargo build --workspace --all-targets --locked
 cargo test --workspace --locked
 python3 scripts/check_specs.py

@@ -50,16 +50,16 @@ fn octokit_bindings_generate_and_pass_cargo_check() {
     std::fs::write(&manifest, format!("{text}\n[workspace]\n")).unwrap();
     std::fs::copy(repo.join("Cargo.lock"), crate_dir.join("Cargo.lock")).unwrap();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    // The workspace's target folder: dependencies already checked there are reused.
     let check = Command::new(cargo)
         .current_dir(&crate_dir)
         .args(["check", "--offline", "--message-format", "short"])
-        .env("CARGO_TARGET_DIR", repo.join("target/scratch"))
-        .env("RUSTFLAGS", "-D warnings")
+        .env("CARGO_TARGET_DIR", repo.join("target"))
         .output()
         .unwrap();
-    assert!(
-        check.status.success(),
-        "cargo check failed:\n{}",
-        String::from_utf8_lossy(&check.stderr)
-    );
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(check.status.success(), "cargo check failed:\n{stderr}");
+    // Dependencies' lints are capped; a warning here is the generated crate's own.
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("warning")).collect();
+    assert!(warnings.is_empty(), "the generated crate has warnings:\n{}", warnings.join("\n"));
 }
