@@ -76,14 +76,7 @@ impl SchemaConverter<'_> {
         if object_parts.is_empty() && !own_is_object {
             // Constraint-only parts: the schema's own type, every applicator embedded.
             if self.strict && !schema.contains_key("type") {
-                let keywords: Vec<&str> = schema
-                    .keys()
-                    .map(String::as_str)
-                    .filter(|k| crate::load::schema::is_validation_keyword(k))
-                    .collect();
-                let mut ty = Ty::new(TyKind::Any);
-                self.add_fallback(location, schema, &keywords, &mut ty);
-                return Ok(ty);
+                return Ok(self.checked_json(location, schema));
             }
             let mut rest = schema.clone();
             for applicator in ["allOf", "anyOf", "oneOf"] {
@@ -98,14 +91,7 @@ impl SchemaConverter<'_> {
         // neither. Strict loading keeps the exact semantics as JSON.
         let faithful = own_is_object && !schema.contains_key("additionalProperties");
         if self.strict && !faithful {
-            let keywords: Vec<&str> = schema
-                .keys()
-                .map(String::as_str)
-                .filter(|k| crate::load::schema::is_validation_keyword(k))
-                .collect();
-            let mut ty = Ty::new(TyKind::Any);
-            self.add_fallback(location, schema, &keywords, &mut ty);
-            return Ok(ty);
+            return Ok(self.checked_json(location, schema));
         }
         object_parts.push(location.clone());
         let name = self.reserve(location, hint)?;

@@ -286,10 +286,7 @@ impl<'d> SchemaConverter<'d> {
             if self.strict {
                 // Without `type`, object and array keywords constrain only
                 // values of that kind: only JSON holds all the others too.
-                let keywords: Vec<&str> = validation_keywords(schema);
-                let mut ty = Ty::new(TyKind::Any);
-                self.add_fallback(location, schema, &keywords, &mut ty);
-                return Ok(ty);
+                return Ok(self.checked_json(location, schema));
             }
             self.warnings.push(format!(
                 "{location}: no `type`; read as {} from its keywords (other values are rejected)",
@@ -621,6 +618,15 @@ impl<'d> SchemaConverter<'d> {
         }
     }
 
+    /// The value stays JSON, every validation keyword of the schema checked
+    /// by an embedded schema: for shapes no Rust type holds faithfully.
+    pub(crate) fn checked_json(&mut self, location: &Location, schema: &Map<String, Value>) -> Ty {
+        let keywords = validation_keywords(schema);
+        let mut ty = Ty::new(TyKind::Any);
+        self.add_fallback(location, schema, &keywords, &mut ty);
+        ty
+    }
+
     /// Gives up a name reserved for a type that is not made after all.
     fn unreserve(&mut self, name: &str) {
         if let Some(location) = self.by_name.remove(name) {
@@ -920,11 +926,6 @@ pub(crate) fn merge_constraints(into: &mut Constraints, extra: Constraints) {
         allowed: keep.allowed.or(extra.allowed),
         fallback,
     };
-}
-
-/// Whether a keyword validates (it is not an annotation or an extension).
-pub(crate) fn is_validation_keyword(keyword: &str) -> bool {
-    !ANNOTATIONS.contains(&keyword) && !keyword.starts_with("x-")
 }
 
 /// Every keyword of a schema that validates (not annotations or extensions).
