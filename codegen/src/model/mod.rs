@@ -8,5 +8,5 @@ pub use catalog::{
     Action, Catalog, Example, Message, Operation, RouteRule, RoutedMessage, SecurityScheme, Server,
 };
 pub use types::{
-    Additional, Constraints, EnumValue, Field, Ty, TyKind, TypeDef, TypeKind, Variant,
+    json_number, Additional, Constraints, EnumValue, Field, Ty, TyKind, TypeDef, TypeKind, Variant,
 };

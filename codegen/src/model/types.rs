@@ -169,4 +169,53 @@ impl Constraints {
     pub fn is_empty(&self) -> bool {
         *self == Constraints::default()
     }
+
+    /// The constraints as JSON Schema keywords, in one fixed order; the
+    /// embedded `fallback` fragment is not among them.
+    pub fn keywords(&self) -> Vec<(&'static str, Value)> {
+        let counts = [
+            ("minLength", self.min_length),
+            ("maxLength", self.max_length),
+            ("minItems", self.min_items),
+            ("maxItems", self.max_items),
+            ("minProperties", self.min_properties),
+            ("maxProperties", self.max_properties),
+        ];
+        let bounds = [
+            ("minimum", self.minimum),
+            ("maximum", self.maximum),
+            ("exclusiveMinimum", self.exclusive_minimum),
+            ("exclusiveMaximum", self.exclusive_maximum),
+            ("multipleOf", self.multiple_of),
+        ];
+        let mut out: Vec<(&'static str, Value)> = counts
+            .into_iter()
+            .filter_map(|(key, value)| Some((key, Value::from(value?))))
+            .collect();
+        if let Some(pattern) = &self.pattern {
+            out.push(("pattern", Value::String(pattern.clone())));
+        }
+        out.extend(
+            bounds
+                .into_iter()
+                .filter_map(|(key, value)| Some((key, json_number(value?)))),
+        );
+        if self.unique_items {
+            out.push(("uniqueItems", Value::Bool(true)));
+        }
+        if let Some(allowed) = &self.allowed {
+            out.push(("enum", Value::Array(allowed.clone())));
+        }
+        out
+    }
+}
+
+/// A bound as a JSON number: integral values as integers (`100`, not `100.0`).
+pub fn json_number(value: f64) -> Value {
+    // 2^53 keeps the conversion exact.
+    if value.fract() == 0.0 && value.abs() < 9_007_199_254_740_992.0 {
+        Value::from(value as i64)
+    } else {
+        Value::from(value)
+    }
 }

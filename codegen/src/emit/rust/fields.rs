@@ -1,6 +1,6 @@
 //! Type expressions and `#[validate(...)]` attributes for model types.
 
-use crate::model::{Constraints, Ty, TyKind};
+use crate::model::{Ty, TyKind};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
@@ -128,8 +128,8 @@ pub fn validate_list(ty: &Ty, uses: &mut Uses) -> Vec<TokenStream> {
         }
     } else if matches!(ty.kind, TyKind::Any) {
         // No Rust type to check against: every keyword goes to the embedded schema.
-        for (key, value) in json_keywords(c) {
-            fallback.insert(key, value);
+        for (key, value) in c.keywords() {
+            fallback.insert(key.to_string(), value);
         }
     }
     if is_number(ty) {
@@ -194,31 +194,6 @@ pub fn validate_list(ty: &Ty, uses: &mut Uses) -> Vec<TokenStream> {
         let literal = Value::Object(fallback).to_string();
         out.push(quote!(schema = #literal));
     }
-    out
-}
-
-/// The constraints as JSON Schema keywords, for values held as JSON.
-fn json_keywords(c: &Constraints) -> Vec<(String, Value)> {
-    let mut out: Vec<(String, Value)> = Vec::new();
-    let mut put = |key: &str, value: Option<Value>| {
-        if let Some(value) = value {
-            out.push((key.to_string(), value));
-        }
-    };
-    put("minLength", c.min_length.map(Value::from));
-    put("maxLength", c.max_length.map(Value::from));
-    put("pattern", c.pattern.clone().map(Value::from));
-    put("minimum", c.minimum.map(Value::from));
-    put("maximum", c.maximum.map(Value::from));
-    put("exclusiveMinimum", c.exclusive_minimum.map(Value::from));
-    put("exclusiveMaximum", c.exclusive_maximum.map(Value::from));
-    put("multipleOf", c.multiple_of.map(Value::from));
-    put("minItems", c.min_items.map(Value::from));
-    put("maxItems", c.max_items.map(Value::from));
-    put("uniqueItems", c.unique_items.then_some(Value::Bool(true)));
-    put("minProperties", c.min_properties.map(Value::from));
-    put("maxProperties", c.max_properties.map(Value::from));
-    put("enum", c.allowed.clone().map(Value::Array));
     out
 }
 

@@ -90,39 +90,8 @@ fn allow_null(schema: &mut Map<String, Value>) {
 
 /// Adds the constraints of `c` to `schema`.
 pub fn add_constraints(schema: &mut Map<String, Value>, c: &Constraints) {
-    let counts = [
-        ("minLength", c.min_length),
-        ("maxLength", c.max_length),
-        ("minItems", c.min_items),
-        ("maxItems", c.max_items),
-        ("minProperties", c.min_properties),
-        ("maxProperties", c.max_properties),
-    ];
-    for (key, value) in counts {
-        if let Some(value) = value {
-            extend(schema, key, Value::from(value));
-        }
-    }
-    if let Some(pattern) = &c.pattern {
-        extend(schema, "pattern", Value::String(pattern.clone()));
-    }
-    let bounds = [
-        ("minimum", c.minimum),
-        ("maximum", c.maximum),
-        ("exclusiveMinimum", c.exclusive_minimum),
-        ("exclusiveMaximum", c.exclusive_maximum),
-        ("multipleOf", c.multiple_of),
-    ];
-    for (key, value) in bounds {
-        if let Some(value) = value {
-            extend(schema, key, number(value));
-        }
-    }
-    if c.unique_items {
-        extend(schema, "uniqueItems", Value::Bool(true));
-    }
-    if let Some(allowed) = &c.allowed {
-        extend(schema, "enum", Value::Array(allowed.clone()));
+    for (key, value) in c.keywords() {
+        extend(schema, key, value);
     }
     match &c.fallback {
         None => {}
@@ -192,12 +161,7 @@ fn push_all_of(schema: &mut Map<String, Value>, member: Value) {
 
 /// A bound as JSON: integral values without a fraction (`100`, not `100.0`).
 pub fn number(value: f64) -> Value {
-    // i64 covers every integral bound a spec writes; 2^53 keeps the conversion exact.
-    if value.fract() == 0.0 && value.abs() < 9_007_199_254_740_992.0 {
-        Value::from(value as i64)
-    } else {
-        Value::from(value)
-    }
+    crate::model::json_number(value)
 }
 
 fn as_map(value: Value) -> Map<String, Value> {
