@@ -27,6 +27,8 @@ pub struct Constraints {
     enum_values: Option<Vec<LitStr>>,
     json_enum: Option<LitStr>,
     schema: Option<LitStr>,
+    /// The members held here are all ones the schema forbids.
+    forbidden: bool,
     items: Option<Box<Constraints>>,
     values: Option<Box<Constraints>>,
     /// Do not call `Validate` on the value (its type does not implement it).
@@ -75,13 +77,22 @@ impl Constraints {
                 set(&mut self.format, (lit, variant), &meta)
             }
             "json_enum" => set(&mut self.json_enum, meta.value()?.parse()?, &meta),
-            "schema" => set(&mut self.schema, meta.value()?.parse()?, &meta),
+            "schema" => {
+                let lit: LitStr = meta.value()?.parse()?;
+                // Compiled now, so a bad fragment is an error at its attribute.
+                crate::schema::compile(&lit.value(), lit.span())?;
+                set(&mut self.schema, lit, &meta)
+            }
             "unique_items" => {
                 self.unique_items = true;
                 Ok(())
             }
             "skip" => {
                 self.skip = true;
+                Ok(())
+            }
+            "forbidden" => {
+                self.forbidden = true;
                 Ok(())
             }
             "enum_values" => {
@@ -155,12 +166,27 @@ impl Constraints {
             out.push(quote!(#check::max_properties(#value.len(), #n, #at, __errors);));
         }
         if let Some(lit) = &self.json_enum {
-            out.push(quote!(#check::json_in(#value, #lit, #at, __errors);));
+            out.push(quote!({
+                static __ALLOWED: #check::json::Literal = #check::json::Literal::new(#lit);
+                #check::json_in(#value, &__ALLOWED, #at, __errors);
+            }));
+        }
+        if self.forbidden {
+            out.push(quote!(#check::forbidden_members(#value, #at, __errors);));
         }
         if let Some(lit) = &self.schema {
+            // Checked when parsed; compiling again cannot fail.
+            let checks = crate::schema::compile(&lit.value(), lit.span())
+                .unwrap_or_else(syn::Error::into_compile_error);
             out.push(quote!({
-                static __SCHEMA: #check::SchemaCheck = #check::SchemaCheck::new(#lit);
-                #check::schema(#value, &__SCHEMA, #at, __errors);
+                let __at: &::eventbind_runtime::Path<'_> = #at;
+                match #check::json::as_json(#value) {
+                    ::core::option::Option::Some(__json) => {
+                        let __v: &::eventbind_runtime::__private::serde_json::Value = &__json;
+                        #checks
+                    }
+                    ::core::option::Option::None => __errors.push(__at, "value cannot be represented as JSON"),
+                }
             }));
         }
         if let Some(items) = &self.items {
@@ -183,25 +209,32 @@ impl Constraints {
 
 /// The `Format` variant for a format name, checked when the derive expands.
 fn format_variant(lit: &LitStr) -> syn::Result<TokenStream> {
-    Ok(match lit.value().as_str() {
+    format_variant_named(&lit.value())
+        .ok_or_else(|| syn::Error::new(lit.span(), format!("unsupported format `{}`", lit.value())))
+}
+
+/// The `eventbind_runtime::format::Format` variant for a format name.
+pub fn format_variant_named(name: &str) -> Option<TokenStream> {
+    Some(match name {
         "date-time" => quote!(DateTime),
         "date" => quote!(Date),
         "time" => quote!(Time),
         "email" => quote!(Email),
+        "idn-email" => quote!(IdnEmail),
         "hostname" => quote!(Hostname),
+        "idn-hostname" => quote!(IdnHostname),
         "ipv4" => quote!(Ipv4),
         "ipv6" => quote!(Ipv6),
         "uri" => quote!(Uri),
         "uri-reference" => quote!(UriReference),
+        "iri" => quote!(Iri),
+        "iri-reference" => quote!(IriReference),
+        "uri-template" => quote!(UriTemplate),
         "uuid" => quote!(Uuid),
         "json-pointer" => quote!(JsonPointer),
+        "relative-json-pointer" => quote!(RelativeJsonPointer),
         "regex" => quote!(Regex),
-        other => {
-            return Err(syn::Error::new(
-                lit.span(),
-                format!("unsupported format `{other}`"),
-            ))
-        }
+        _ => return None,
     })
 }
 

@@ -9,8 +9,17 @@
 //! minimum = X, maximum = X, exclusive_minimum = X, exclusive_maximum = X, multiple_of = X,
 //! min_items = N, max_items = N, unique_items, min_properties = N, max_properties = N,
 //! enum_values("a", "b"), json_enum = "[1, 2]", schema = "{...}",
+//! forbidden,                   // on a map: every member in it is a fault
 //! items(...), values(...)      // the same constraints, on array items / map values
 //! ```
+//!
+//! `schema` takes a draft-07 JSON Schema fragment and compiles it into
+//! checks on the value's JSON form (see `schema.rs`); `$ref` in it names a
+//! type in scope as `#/definitions/<Type>`.
+//!
+//! `#[derive(OneOf)]` / `#[derive(AnyOf)]` give an enum of one-value variants
+//! a `Deserialize` that picks the branch that reads *and* validates: exactly
+//! one for `OneOf`, the first for `AnyOf`.
 //!
 //! Constraints apply to the value inside `Option<..>` (and `Option<Option<..>>`)
 //! when it is present.
@@ -22,6 +31,8 @@
 
 mod constraints;
 mod route;
+mod schema;
+mod union;
 mod validate;
 
 use proc_macro::TokenStream;
@@ -31,6 +42,22 @@ use syn::{parse_macro_input, DeriveInput};
 pub fn derive_validate(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     validate::expand(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+#[proc_macro_derive(OneOf, attributes(serde))]
+pub fn derive_one_of(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    union::expand(&input, true)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+#[proc_macro_derive(AnyOf, attributes(serde))]
+pub fn derive_any_of(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    union::expand(&input, false)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -132,8 +132,16 @@ fn string_constraints() {
     accepts::<Strings>(&with(&strings(), "/code", Some(json!("éééé"))));
 
     let cases = [
-        ("/code", json!("a"), "must be at least 2 characters long"),
-        ("/code", json!("abcde"), "must be at most 4 characters long"),
+        (
+            "/code",
+            json!("a"),
+            "must be at least 2 characters long, has 1",
+        ),
+        (
+            "/code",
+            json!("abcde"),
+            "must be at most 4 characters long, has 5",
+        ),
         (
             "/currency",
             json!("EURO"),
@@ -153,8 +161,16 @@ fn string_constraints() {
             "must be one of \"open\", \"closed\", found \"pending\"",
         ),
         ("/version", json!("v2"), "must be \"v1\", found \"v2\""),
-        ("/a~1b~0c", json!("xy"), "must be at most 1 characters long"),
-        ("/type", json!(""), "must be at least 1 characters long"),
+        (
+            "/a~1b~0c",
+            json!("xy"),
+            "must be at most 1 characters long, has 2",
+        ),
+        (
+            "/type",
+            json!(""),
+            "must be at least 1 characters long, has 0",
+        ),
     ];
     for (pointer, bad, message) in cases {
         let doc = with(&strings(), pointer, Some(bad));
@@ -207,14 +223,22 @@ fn number_constraints() {
     accepts::<Numbers>(&with(&numbers(), "/quantity", Some(json!(1))));
 
     let cases = [
-        ("/quantity", json!(0), "must be at least 1"),
-        ("/quantity", json!(11), "must be at most 10"),
-        ("/discount", json!(0), "must be greater than 0"),
-        ("/discount", json!(100), "must be less than 100"),
-        ("/price", json!(19.995), "must be a multiple of 0.01"),
-        ("/step", json!(12), "must be a multiple of 5"),
-        ("/offset", json!(-1.75), "must be at least -1.5"),
-        ("/small", json!(201), "must be at most 200"),
+        ("/quantity", json!(0), "must be at least 1, found 0"),
+        ("/quantity", json!(11), "must be at most 10, found 11"),
+        ("/discount", json!(0), "must be greater than 0, found 0"),
+        ("/discount", json!(100), "must be less than 100, found 100"),
+        (
+            "/price",
+            json!(19.995),
+            "must be a multiple of 0.01, found 19.995",
+        ),
+        ("/step", json!(12), "must be a multiple of 5, found 12"),
+        (
+            "/offset",
+            json!(-1.75),
+            "must be at least -1.5, found -1.75",
+        ),
+        ("/small", json!(201), "must be at most 200, found 201"),
     ];
     for (pointer, bad, message) in cases {
         let doc = with(&numbers(), pointer, Some(bad));
@@ -228,12 +252,12 @@ fn number_constraints() {
     assert_eq!(
         faults::<Numbers>(&doc),
         vec![
-            pair("/quantity", "must be at least 1"),
-            pair("/discount", "must be greater than 0"),
-            pair("/price", "must be a multiple of 0.01"),
-            pair("/step", "must be a multiple of 5"),
-            pair("/offset", "must be at least -1.5"),
-            pair("/small", "must be at most 200"),
+            pair("/quantity", "must be at least 1, found 0"),
+            pair("/discount", "must be greater than 0, found 0"),
+            pair("/price", "must be a multiple of 0.01, found 0.001"),
+            pair("/step", "must be a multiple of 5, found 1"),
+            pair("/offset", "must be at least -1.5, found -2"),
+            pair("/small", "must be at most 200, found 255"),
         ]
     );
 }
@@ -318,7 +342,7 @@ fn collection_constraints() {
             "/hosts/1",
             "/hosts/1",
             json!("db"),
-            "must be at least 3 characters long",
+            "must be at least 3 characters long, has 2",
         ),
         (
             "/hosts/0",
@@ -330,13 +354,13 @@ fn collection_constraints() {
             "/stock/pear",
             "/stock/pear",
             json!(100),
-            "must be at most 99",
+            "must be at most 99, found 100",
         ),
         (
             "/stock/apple",
             "/stock/apple",
             json!(-1),
-            "must be at least 0",
+            "must be at least 0, found -1",
         ),
         (
             "/grants/1/carol",
@@ -479,7 +503,7 @@ fn nested_optional_renamed_and_flattened_fields() {
     let (pointer, message) = fault::<Order>(&with(&order(), "/reference", Some(json!(""))));
     assert_eq!(
         (pointer.as_str(), message.as_str()),
-        ("/reference", "must be at least 1 characters long")
+        ("/reference", "must be at least 1 characters long, has 0")
     );
 
     let cases = [
@@ -487,19 +511,19 @@ fn nested_optional_renamed_and_flattened_fields() {
             "/items/1/name",
             json!(""),
             "/items/1/name",
-            "must be at least 1 characters long",
+            "must be at least 1 characters long, has 0",
         ),
         (
             "/items/0/name",
             json!("x".repeat(21)),
             "/items/0/name",
-            "must be at most 20 characters long",
+            "must be at most 20 characters long, has 21",
         ),
         (
             "/items/1/quantity",
             json!(0),
             "/items/1/quantity",
-            "must be at least 1",
+            "must be at least 1, found 0",
         ),
         (
             "/items/1/sku",
@@ -529,33 +553,38 @@ fn nested_optional_renamed_and_flattened_fields() {
             "/note",
             json!("abcd"),
             "/note",
-            "must be at most 3 characters long",
+            "must be at most 3 characters long, has 4",
         ),
-        ("/scores", json!([1, -1]), "/scores/1", "must be at least 0"),
+        (
+            "/scores",
+            json!([1, -1]),
+            "/scores/1",
+            "must be at least 0, found -1",
+        ),
         (
             "/alias",
             json!("ab"),
             "/alias",
-            "must be at least 3 characters long",
+            "must be at least 3 characters long, has 2",
         ),
         (
             "/shipping",
             json!({"name": "", "sku": "SKU-1", "quantity": 1}),
             "/shipping/name",
-            "must be at least 1 characters long",
+            "must be at least 1 characters long, has 0",
         ),
         // Flattened members are located where they are in the document.
         (
             "/createdBy",
             json!("j"),
             "/createdBy",
-            "must be at least 2 characters long",
+            "must be at least 2 characters long, has 1",
         ),
         (
             "/tip",
             json!("12345"),
             "/tip",
-            "must be at most 4 characters long",
+            "must be at most 4 characters long, has 5",
         ),
     ];
     for (changed, bad, pointer, message) in cases {
@@ -582,10 +611,10 @@ fn nested_optional_renamed_and_flattened_fields() {
         faults::<Order>(&doc),
         vec![
             pair("/orderId", "must be a valid uuid"),
-            pair("/items/0/name", "must be at least 1 characters long"),
+            pair("/items/0/name", "must be at least 1 characters long, has 0"),
             pair("/items/1/sku", "must match the pattern \"^SKU-[0-9]+$\""),
-            pair("/items/1/quantity", "must be at least 1"),
-            pair("/createdBy", "must be at least 2 characters long"),
+            pair("/items/1/quantity", "must be at least 1, found 0"),
+            pair("/createdBy", "must be at least 2 characters long, has 0"),
         ]
     );
 
@@ -653,7 +682,7 @@ fn untagged_enum() {
         (
             json!({"contact": {"email": "a@b.co", "displayName": "Alexander"}}),
             "/contact/displayName",
-            "must be at most 5 characters long",
+            "must be at most 5 characters long, has 9",
         ),
         (
             json!({"contact": "12"}),
@@ -701,11 +730,11 @@ fn internally_tagged_enum() {
     accepts::<Shape>(&json!({"kind": "point"}));
     assert_eq!(
         fault::<Shape>(&json!({"kind": "circle", "radius": 0})),
-        pair("/radius", "must be greater than 0")
+        pair("/radius", "must be greater than 0, found 0")
     );
     assert_eq!(
         fault::<Shape>(&json!({"kind": "square", "sideLength": 0})),
-        pair("/sideLength", "must be at least 1")
+        pair("/sideLength", "must be at least 1, found 0")
     );
 }
 
@@ -801,7 +830,7 @@ fn route_by_field() {
     assert_eq!(error.message(), Some("OrderCreated"));
     assert_eq!(error.key(), Some("order.new"));
     assert_eq!(error.pointer(), "/id");
-    assert_eq!(error.errors()[0].message, "must be at least 1");
+    assert_eq!(error.errors()[0].message, "must be at least 1, found 0");
 
     // No string where the key should be.
     for doc in [
@@ -1090,7 +1119,7 @@ fn rename_all_names_fields_on_the_wire() {
     // Reported at `/first_name`, which is not in the document.
     assert_eq!(
         fault::<CamelCase>(&json!({"firstName": "Al"})),
-        pair("/firstName", "must be at least 3 characters long")
+        pair("/firstName", "must be at least 3 characters long, has 2")
     );
 }
 
@@ -1112,7 +1141,7 @@ fn tagged_enum_pointers_include_the_variant() {
     );
     assert_eq!(
         fault::<ExternallyTagged>(&json!({"Phone": "1"})),
-        pair("/Phone", "must be at least 3 characters long")
+        pair("/Phone", "must be at least 3 characters long, has 1")
     );
 }
 

@@ -24,12 +24,14 @@ pub mod serde_helpers;
 pub mod serve;
 #[cfg(feature = "sqs")]
 pub mod sqs;
+pub mod union;
 pub mod unknown;
 pub mod validate;
 pub mod verify;
+pub mod wire;
 
 pub use error::{ErrorKind, ParseError, PointerError};
-pub use eventbind_macros::{Route, Validate};
+pub use eventbind_macros::{AnyOf, OneOf, Route, Validate};
 pub use parse::{from_slice, from_value};
 pub use path::Path;
 pub use route::{MessageInfo, Received, Route, Routing};

@@ -202,6 +202,27 @@ fn consumer(
         .concurrency(3)
 }
 
+/// Like [`consumer`], but once two messages are done every handler hangs, as
+/// work does in a process about to be killed: what is in flight stays so.
+fn stalling_consumer(client: Client, url: &str, calls: &Calls) -> SqsConsumer {
+    let seen = calls.clone();
+    let dispatcher = Dispatcher::<CertCaptureEvent>::new().on_any(move |event, _| {
+        let seen = seen.clone();
+        let id = certificate_id(&event);
+        async move {
+            let stall = ids(&seen, "done:").len() >= 2;
+            seen.push(format!("started:{id}"));
+            let work = if stall { 3_600_000 } else { 300 };
+            tokio::time::sleep(Duration::from_millis(work)).await;
+            seen.push(format!("done:{id}"));
+            Disposition::Acknowledge
+        }
+    });
+    SqsConsumer::new(client, url, Receiver::new(dispatcher))
+        .wait(Duration::from_secs(1))
+        .concurrency(3)
+}
+
 fn acknowledge(_: &str) -> Disposition {
     Disposition::Acknowledge
 }
@@ -353,16 +374,8 @@ async fn killing_the_consumer_mid_batch_loses_no_message() {
 
     // The first consumer is aborted (as by SIGKILL) while handlers are in flight.
     let first = Calls::default();
-    let killed = tokio::spawn(
-        consumer(
-            client.clone(),
-            &url,
-            &first,
-            Duration::from_millis(300),
-            acknowledge,
-        )
-        .run(std::future::pending()),
-    );
+    let killed =
+        tokio::spawn(stalling_consumer(client.clone(), &url, &first).run(std::future::pending()));
     until(
         Duration::from_secs(20),
         "handlers in flight after some finished",

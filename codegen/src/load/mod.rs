@@ -2,7 +2,7 @@
 //! one [`Catalog`](crate::model::Catalog).
 
 mod asyncapi;
-mod bundle;
+mod fragment;
 mod messages;
 pub mod naming;
 mod object;

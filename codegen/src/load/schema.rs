@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 const MAX_DEPTH: usize = 96;
 
 /// Keywords that only annotate; ignored for validation.
-const ANNOTATIONS: &[&str] = &[
+pub(crate) const ANNOTATIONS: &[&str] = &[
     "$schema",
     "$id",
     "id",
@@ -44,6 +44,7 @@ const ANNOTATIONS: &[&str] = &[
 const HANDLED: &[&str] = &[
     "$ref",
     "type",
+    "format",
     "properties",
     "required",
     "additionalProperties",
@@ -77,6 +78,8 @@ pub struct SchemaConverter<'d> {
     pub(crate) strict: bool,
     /// Named types that admit `null` besides their shape.
     nullable_types: std::collections::BTreeSet<String>,
+    /// Components being converted, for references back to them.
+    converting: std::collections::BTreeSet<Location>,
     pub(crate) warnings: Vec<String>,
     depth: usize,
 }
@@ -89,6 +92,7 @@ impl<'d> SchemaConverter<'d> {
             by_origin: BTreeMap::new(),
             by_name: BTreeMap::new(),
             nullable_types: Default::default(),
+            converting: Default::default(),
             strict: false,
             warnings: Vec::new(),
             depth: 0,
@@ -102,6 +106,11 @@ impl<'d> SchemaConverter<'d> {
     /// The name of the type for the schema at `location`, if one was made.
     pub fn type_at(&self, location: &Location) -> Option<&str> {
         self.by_origin.get(location).map(String::as_str)
+    }
+
+    /// Whether the component at `location` is being converted now.
+    pub(crate) fn in_progress(&self, location: &Location) -> bool {
+        self.converting.contains(location)
     }
 
     /// Converts a schema that must become a named type (a component).
@@ -132,7 +141,10 @@ impl<'d> SchemaConverter<'d> {
             }
             return Ok(target_name);
         }
-        let ty = self.convert(location, name, true)?;
+        self.converting.insert(location.clone());
+        let ty = self.convert(location, name, true);
+        self.converting.remove(location);
+        let ty = ty?;
         match ty.kind {
             // This location's own type (its nullability is recorded on it).
             TyKind::Named { name }
@@ -140,7 +152,14 @@ impl<'d> SchemaConverter<'d> {
             {
                 Ok(name)
             }
-            TyKind::Named { name } if !ty.nullable && ty.constraints.is_empty() => Ok(name),
+            // Unless a recursive reference reserved this location's own name meanwhile.
+            TyKind::Named { name }
+                if !ty.nullable
+                    && ty.constraints.is_empty()
+                    && self.type_at(location).is_none() =>
+            {
+                Ok(name)
+            }
             _ => {
                 // A primitive, array or map component: a newtype keeps its name.
                 let name = self.reserve(location, name)?;
@@ -215,7 +234,7 @@ impl<'d> SchemaConverter<'d> {
             self.by_type(location, &schema, &types, hint, must_name)?
         };
         ty.nullable |= nullable;
-        self.leftover_keywords(location, &schema, &mut ty);
+        self.leftover_keywords(location, &schema, HANDLED, &mut ty);
         self.move_constraints_into_type(location, &mut ty);
         self.mark_nullable_type(location, &ty);
         Ok(ty)
@@ -303,6 +322,15 @@ impl<'d> SchemaConverter<'d> {
             .get("format")
             .and_then(Value::as_str)
             .map(str::to_string);
+        if let (Some(name), "string") = (&format, kind) {
+            let typed = matches!(name.as_str(), "date-time" | "date" | "uuid");
+            if !typed && eventbind_runtime::format::Format::from_name(name).is_none() {
+                self.warnings.push(format!(
+                    "{}: format {name:?} is not checked (unknown format)",
+                    location.join("format")
+                ));
+            }
+        }
         let mut ty = match kind {
             "object" => self.object(location, schema, hint, must_name)?,
             "array" => self.array(location, schema, hint)?,
@@ -491,15 +519,8 @@ impl<'d> SchemaConverter<'d> {
                 ty,
             });
         }
-        // Serde picks the first variant whose shape fits; `oneOf` also needs
-        // no other to fit, which only an exact check can tell when shapes overlap.
-        let overlapping = shapes_overlap(&variants);
-        let mut def = def;
-        if keyword == "oneOf" && overlapping {
-            let mut ty = Ty::new(TyKind::Any);
-            self.add_fallback(location, schema, &[keyword], &mut ty);
-            def.constraints = ty.constraints;
-        }
+        // Reading picks the branch that reads and validates: exactly one for
+        // `oneOf` (the `OneOf` derive), the first for `anyOf`.
         self.finish(
             &name,
             TypeDef {
@@ -568,63 +589,6 @@ impl<'d> SchemaConverter<'d> {
             },
         );
         Ok(Ty::new(TyKind::Named { name }))
-    }
-
-    /// Keywords this node has that no Rust form took: checked by an embedded
-    /// schema when self-contained, else reported as a warning.
-    fn leftover_keywords(&mut self, location: &Location, schema: &Map<String, Value>, ty: &mut Ty) {
-        let leftovers: Vec<&str> = schema
-            .keys()
-            .map(String::as_str)
-            .filter(|k| !HANDLED.contains(k) && !ANNOTATIONS.contains(k) && !k.starts_with("x-"))
-            .collect();
-        if !leftovers.is_empty() {
-            self.add_fallback(location, schema, &leftovers, ty);
-        }
-    }
-
-    /// Embeds `keywords` of `schema` (the node at `location`, possibly
-    /// trimmed) as a JSON Schema check on `ty`; references are bundled in.
-    pub(crate) fn add_fallback(
-        &mut self,
-        location: &Location,
-        schema: &Map<String, Value>,
-        keywords: &[&str],
-        ty: &mut Ty,
-    ) {
-        let mut embedded = match ty.constraints.fallback.take() {
-            Some(Value::Object(map)) => map,
-            _ => Map::new(),
-        };
-        for keyword in keywords {
-            let Some(value) = schema.get(*keyword) else {
-                continue;
-            };
-            if !contains_ref(value) {
-                embedded.insert((*keyword).to_string(), value.clone());
-                continue;
-            }
-            match self.bundle(location, &[keyword]) {
-                Ok(bundled) => merge_bundled(&mut embedded, bundled),
-                Err(error) => self.warnings.push(format!(
-                    "{}: `{keyword}` is not checked by the generated code: {}",
-                    location.join(keyword),
-                    error.message
-                )),
-            }
-        }
-        if !embedded.is_empty() {
-            ty.constraints.fallback = Some(Value::Object(embedded));
-        }
-    }
-
-    /// The value stays JSON, every validation keyword of the schema checked
-    /// by an embedded schema: for shapes no Rust type holds faithfully.
-    pub(crate) fn checked_json(&mut self, location: &Location, schema: &Map<String, Value>) -> Ty {
-        let keywords = validation_keywords(schema);
-        let mut ty = Ty::new(TyKind::Any);
-        self.add_fallback(location, schema, &keywords, &mut ty);
-        ty
     }
 
     /// Gives up a name reserved for a type that is not made after all.
@@ -819,14 +783,6 @@ pub fn component_name(location: &Location) -> Option<String> {
     }
 }
 
-fn contains_ref(value: &Value) -> bool {
-    match value {
-        Value::Object(map) => map.contains_key("$ref") || map.values().any(contains_ref),
-        Value::Array(items) => items.iter().any(contains_ref),
-        _ => false,
-    }
-}
-
 /// The validation keywords of a schema node as model constraints.
 pub(crate) fn constraints(location: &Location, schema: &Map<String, Value>) -> Result<Constraints> {
     let count = |key: &str| -> Result<Option<u64>> {
@@ -928,32 +884,9 @@ pub(crate) fn merge_constraints(into: &mut Constraints, extra: Constraints) {
     };
 }
 
-/// Every keyword of a schema that validates (not annotations or extensions).
-fn validation_keywords(schema: &Map<String, Value>) -> Vec<&str> {
-    schema
-        .keys()
-        .map(String::as_str)
-        .filter(|k| !ANNOTATIONS.contains(k) && !k.starts_with("x-"))
-        .collect()
-}
-
-/// Adds a bundled fragment; its `definitions` join those already embedded
-/// (each bundle numbers its own, so a later one is nested to stay apart).
-fn merge_bundled(embedded: &mut Map<String, Value>, bundled: Map<String, Value>) {
-    if embedded.contains_key("definitions") && bundled.contains_key("definitions") {
-        let existing = std::mem::take(embedded);
-        embedded.insert(
-            "allOf".into(),
-            Value::Array(vec![Value::Object(existing), Value::Object(bundled)]),
-        );
-    } else {
-        embedded.extend(bundled);
-    }
-}
-
 /// A type name from a location's whole pointer, for when the usual name is
 /// taken (`/definitions//definitions/` → `DefinitionsDefinitions`).
-fn path_name(location: &Location) -> Option<String> {
+pub(crate) fn path_name(location: &Location) -> Option<String> {
     let tokens = crate::spec::pointer::tokens(&location.pointer)?;
     let words: Vec<&str> = tokens
         .iter()
@@ -961,36 +894,4 @@ fn path_name(location: &Location) -> Option<String> {
         .filter(|t| !t.is_empty())
         .collect();
     (!words.is_empty()).then(|| item_name(&words.join(" ")))
-}
-
-/// Whether some JSON value could fit two variants' Rust shapes.
-fn shapes_overlap(variants: &[Variant]) -> bool {
-    let kinds: Vec<Option<&'static str>> = variants.iter().map(|v| json_kind(&v.ty)).collect();
-    kinds.iter().enumerate().any(|(i, a)| {
-        kinds[..i].iter().any(|b| match (a, b) {
-            (None, _) | (_, None) => true,
-            (Some(a), Some(b)) => {
-                a == b || matches!((*a, *b), ("integer", "number") | ("number", "integer"))
-            }
-        })
-    })
-}
-
-/// The JSON kind a type expression holds, `None` when it may hold several.
-fn json_kind(ty: &Ty) -> Option<&'static str> {
-    if ty.nullable {
-        return None;
-    }
-    Some(match &ty.kind {
-        TyKind::String { .. } => "string",
-        TyKind::Integer { .. } => "integer",
-        TyKind::Number { .. } => "number",
-        TyKind::Boolean => "boolean",
-        TyKind::Null => "null",
-        TyKind::Array { .. } => "array",
-        TyKind::Map { .. } => "object",
-        // A named type may be a struct, a union or an enum: its kind is not
-        // known here, so it is assumed to overlap.
-        TyKind::Named { .. } | TyKind::Any => return None,
-    })
 }

@@ -59,7 +59,7 @@ pub enum CertCaptureEvent {
 /// Type of change that occurred to the resource in CertCapture. Per the Avalara documentation the
 /// action values published on the queue are `add` (creation), `update` (modification), and `delete`
 /// (removal).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub enum Action {
     #[serde(rename = "add")]
@@ -71,6 +71,8 @@ pub enum Action {
 }
 
 impl Action {
+    /// Every value, as written on the wire.
+    pub const VALUES: &'static [&'static str] = &["add", "update", "delete"];
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -81,45 +83,89 @@ impl Action {
     }
 }
 
+impl std::str::FromStr for Action {
+    type Err = eventbind_runtime::wire::UnknownValue;
+    fn from_str(wire: &str) -> Result<Self, Self::Err> {
+        match wire {
+            "add" => Ok(Self::Add),
+            "update" => Ok(Self::Update),
+            "delete" => Ok(Self::Delete),
+            _ => {
+                Err(eventbind_runtime::wire::UnknownValue {
+                    found: wire.to_string(),
+                    expected: Self::VALUES,
+                })
+            }
+        }
+    }
+}
+
+/// Read from a JSON string only (serde's derive would also take `{"value": null}`).
+impl<'de> Deserialize<'de> for Action {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        eventbind_runtime::wire::string_enum(deserializer)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct CertificateChangePayload {
     /// Unique CertCapture client identifier the change applies to.
-    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
+    #[serde(deserialize_with = "eventbind_runtime::wire::read")]
     pub client_id: i64,
     pub action: Action,
     pub certificate: CertificateChangePayloadCertificate,
+    /// Members the schema does not declare. It allows none (`additionalProperties:
+    /// false`): validation reports each one found here as a fault.
+    #[serde(flatten)]
+    #[validate(forbidden)]
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct CertificateChangePayloadCertificate {
     /// CertCapture certificate identifier. Use this with `GET /v2/certificates/{id}` to retrieve full
     /// certificate state.
-    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
+    #[serde(deserialize_with = "eventbind_runtime::wire::read")]
     pub id: i64,
+    /// Members the schema does not declare. It allows none (`additionalProperties:
+    /// false`): validation reports each one found here as a fault.
+    #[serde(flatten)]
+    #[validate(forbidden)]
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct CustomerChangePayload {
     /// Unique CertCapture client identifier the change applies to.
-    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
+    #[serde(deserialize_with = "eventbind_runtime::wire::read")]
     pub client_id: i64,
     pub action: Action,
     pub customer: CustomerChangePayloadCustomer,
+    /// Members the schema does not declare. It allows none (`additionalProperties:
+    /// false`): validation reports each one found here as a fault.
+    #[serde(flatten)]
+    #[validate(forbidden)]
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct CustomerChangePayloadCustomer {
     /// CertCapture customer identifier. Use this with `GET /v2/customers/{id}` to retrieve full
     /// customer state.
-    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
+    #[serde(deserialize_with = "eventbind_runtime::wire::read")]
     pub id: i64,
     /// Alphanumeric customer reference assigned in CertCapture.
     #[serde(
@@ -128,6 +174,12 @@ pub struct CustomerChangePayloadCustomer {
         skip_serializing_if = "Option::is_none"
     )]
     pub customer_number: Option<String>,
+    /// Members the schema does not declare. It allows none (`additionalProperties:
+    /// false`): validation reports each one found here as a fault.
+    #[serde(flatten)]
+    #[validate(forbidden)]
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Every type's JSON Schema (draft-07) as `schemars` derives it from the Rust type,

@@ -208,31 +208,25 @@ pub struct Timesheet {
     /// Identifier of the timesheet entry.
     #[serde(
         rename = "TimeSheetEntryID",
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient"
+        deserialize_with = "eventbind_runtime::wire::read"
     )]
     pub time_sheet_entry_id: i64,
     /// Duration of the entry (the sample writes `4.0000`).
     #[serde(rename = "Duration")]
     pub duration: f64,
     /// Date of the entry (midnight UTC in the sample).
-    #[serde(rename = "EntryDate")]
+    #[serde(rename = "EntryDate", deserialize_with = "eventbind_runtime::wire::read")]
     pub entry_date: chrono::DateTime<chrono::FixedOffset>,
     /// Identifier of the user the entry belongs to.
-    #[serde(
-        rename = "UserIDFK",
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient"
-    )]
+    #[serde(rename = "UserIDFK", deserialize_with = "eventbind_runtime::wire::read")]
     pub user_idfk: i64,
     /// Identifier of the project the entry is booked to.
-    #[serde(
-        rename = "ProjectIDFK",
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient"
-    )]
+    #[serde(rename = "ProjectIDFK", deserialize_with = "eventbind_runtime::wire::read")]
     pub project_idfk: i64,
     /// Identifier of the timesheet category of the entry.
     #[serde(
         rename = "TimeSheetCategoryIDFK",
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient"
+        deserialize_with = "eventbind_runtime::wire::read"
     )]
     pub time_sheet_category_idfk: i64,
     /// Notes of the entry.
@@ -249,10 +243,10 @@ pub struct Timesheet {
     #[serde(rename = "isInvoiced")]
     pub is_invoiced: bool,
     /// When the entry was created.
-    #[serde(rename = "DateCreated")]
+    #[serde(rename = "DateCreated", deserialize_with = "eventbind_runtime::wire::read")]
     pub date_created: chrono::DateTime<chrono::FixedOffset>,
     /// When the entry was last updated.
-    #[serde(rename = "DateUpdated")]
+    #[serde(rename = "DateUpdated", deserialize_with = "eventbind_runtime::wire::read")]
     pub date_updated: chrono::DateTime<chrono::FixedOffset>,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -291,10 +285,7 @@ pub struct WebhookSubscriptionRequest {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct WebhookSubscriptionResponse {
     /// ID of the new webhook subscription.
-    #[serde(
-        rename = "ID",
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient"
-    )]
+    #[serde(rename = "ID", deserialize_with = "eventbind_runtime::wire::read")]
     pub id: i64,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]

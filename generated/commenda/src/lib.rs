@@ -165,7 +165,7 @@ pub struct EventEnvelope {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
-    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
+    #[serde(deserialize_with = "eventbind_runtime::wire::read")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,
@@ -230,7 +230,7 @@ pub struct RegistrationsExistingValidationSucceededEvent {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
-    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
+    #[serde(deserialize_with = "eventbind_runtime::wire::read")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,
@@ -276,7 +276,7 @@ pub struct RegistrationsExistingValidationFailedEvent {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
-    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
+    #[serde(deserialize_with = "eventbind_runtime::wire::read")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,
@@ -324,7 +324,7 @@ pub struct RegistrationsNewSucceededEvent {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
-    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
+    #[serde(deserialize_with = "eventbind_runtime::wire::read")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,
@@ -369,7 +369,7 @@ pub struct RegistrationsNewInvalidEvent {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
-    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
+    #[serde(deserialize_with = "eventbind_runtime::wire::read")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,
@@ -417,7 +417,7 @@ pub struct NexusThresholdStateAlertEvent {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
-    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
+    #[serde(deserialize_with = "eventbind_runtime::wire::read")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,
@@ -467,7 +467,7 @@ pub struct NexusRule {
     /// Sales amount that establishes nexus.
     pub sales_threshold: f64,
     /// Number of transactions that establishes nexus.
-    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
+    #[serde(deserialize_with = "eventbind_runtime::wire::read")]
     pub transaction_threshold: i64,
     /// How the thresholds combine. Only `SALES_OR_TRANSACTIONS` is seen in the documentation; other
     /// values are not documented.
@@ -491,7 +491,7 @@ pub struct NexusCalculation {
     /// Total sales in the evaluation period.
     pub total_sales: f64,
     /// Total transactions in the evaluation period.
-    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
+    #[serde(deserialize_with = "eventbind_runtime::wire::read")]
     pub total_transactions: i64,
     /// Members the schema does not declare, kept as received.
     #[serde(flatten)]
@@ -516,7 +516,7 @@ pub struct ExemptionCertificatesVerificationSucceededEvent {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
-    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
+    #[serde(deserialize_with = "eventbind_runtime::wire::read")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,
@@ -562,7 +562,7 @@ pub struct ExemptionCertificatesVerificationFailedEvent {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
-    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
+    #[serde(deserialize_with = "eventbind_runtime::wire::read")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,
@@ -612,7 +612,7 @@ pub struct ExemptionCertificatesExpirationEvent {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
-    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
+    #[serde(deserialize_with = "eventbind_runtime::wire::read")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,
@@ -667,7 +667,7 @@ pub struct CustomsDutyCustomsCodeUpdateEvent {
     pub topic: String,
     /// When the event occurred (an integer such as 1727284490 in the examples, which reads as Unix time
     /// in seconds; the unit is not documented).
-    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
+    #[serde(deserialize_with = "eventbind_runtime::wire::read")]
     pub triggered_at: i64,
     /// Identifier of the webhook the event is delivered to (a UUID in the examples).
     pub webhook_id: String,

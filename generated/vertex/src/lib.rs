@@ -35,7 +35,7 @@
 //! `SubscriptionResponse`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use eventbind_runtime::{Route, UnknownEvent, Validate};
+use eventbind_runtime::{OneOf, Route, UnknownEvent, Validate};
 use serde::{Deserialize, Serialize};
 
 /// Events of operation `receiveEventDelivery` on channel `{webhookRecipientUrl}`.
@@ -156,7 +156,7 @@ pub struct EventDelivery {
     #[serde(
         rename = "eventExpiresAt",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub event_expires_at: Option<chrono::DateTime<chrono::FixedOffset>>,
@@ -166,7 +166,7 @@ pub struct EventDelivery {
     #[serde(
         rename = "eventId",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub event_id: Option<uuid::Uuid>,
@@ -178,7 +178,7 @@ pub struct EventDelivery {
     #[serde(
         rename = "replayAttempt",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub replay_attempt: Option<i64>,
@@ -190,7 +190,7 @@ pub struct EventDelivery {
     #[serde(
         rename = "retryAttempt",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub retry_attempt: Option<i64>,
@@ -246,7 +246,7 @@ pub struct DeliveredEvent {
     #[serde(
         rename = "payloadRefId",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub payload_ref_id: Option<uuid::Uuid>,
@@ -300,7 +300,7 @@ pub struct Tag {
 /// Type of a tag's value. The documentation's examples give the same tag (key `owner`, an e-mail
 /// address as value) the valueType STRING in some places and BOOLEAN or NUMBER in others, so a
 /// tag's valueType is not checked against its value; all three documented values are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub enum TagValueType {
     #[serde(rename = "STRING")]
@@ -312,6 +312,8 @@ pub enum TagValueType {
 }
 
 impl TagValueType {
+    /// Every value, as written on the wire.
+    pub const VALUES: &'static [&'static str] = &["STRING", "BOOLEAN", "NUMBER"];
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -322,17 +324,43 @@ impl TagValueType {
     }
 }
 
+impl std::str::FromStr for TagValueType {
+    type Err = eventbind_runtime::wire::UnknownValue;
+    fn from_str(wire: &str) -> Result<Self, Self::Err> {
+        match wire {
+            "STRING" => Ok(Self::String),
+            "BOOLEAN" => Ok(Self::Boolean),
+            "NUMBER" => Ok(Self::Number),
+            _ => {
+                Err(eventbind_runtime::wire::UnknownValue {
+                    found: wire.to_string(),
+                    expected: Self::VALUES,
+                })
+            }
+        }
+    }
+}
+
+/// Read from a JSON string only (serde's derive would also take `{"value": null}`).
+impl<'de> Deserialize<'de> for TagValueType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        eventbind_runtime::wire::string_enum(deserializer)
+    }
+}
+
 /// Size of the payload in KB. The EventDelivery example sends it as the string "55" while
 /// EventResponse documents an integer (199), so both an integer and a string of digits are
 /// accepted.
 ///
-/// Accepts values matching exactly one of these shapes; the first that fits is used.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+/// Accepts values matching exactly one of these shapes (each read and validated).
+#[derive(Debug, Clone, PartialEq, Serialize, OneOf, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum DeliveredEventPayloadSizeKb {
-    #[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]
+    #[serde(deserialize_with = "eventbind_runtime::wire::read")]
     Integer(i64),
     String(#[validate(pattern = "^[0-9]+$")] String),
 }
@@ -393,42 +421,42 @@ pub struct BaseEventDeliveryStat {
     #[serde(
         rename = "totalEventDeliveries",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_event_deliveries: Option<i64>,
     #[serde(
         rename = "totalEventDeliveryErrors",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_event_delivery_errors: Option<i64>,
     #[serde(
         rename = "totalEventDeliveryRetries",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_event_delivery_retries: Option<i64>,
     #[serde(
         rename = "totalEventDeliveryReplays",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_event_delivery_replays: Option<i64>,
     #[serde(
         rename = "minDeliveryCompletionMs",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub min_delivery_completion_ms: Option<i64>,
     #[serde(
         rename = "maxDeliveryCompletionMs",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_delivery_completion_ms: Option<i64>,
@@ -437,7 +465,7 @@ pub struct BaseEventDeliveryStat {
     #[serde(
         rename = "p95DeliveryCompletionMs",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub p95_delivery_completion_ms: Option<i64>,
@@ -454,42 +482,42 @@ pub struct EventDeliveryStat {
     #[serde(
         rename = "totalEventDeliveries",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_event_deliveries: Option<i64>,
     #[serde(
         rename = "totalEventDeliveryErrors",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_event_delivery_errors: Option<i64>,
     #[serde(
         rename = "totalEventDeliveryRetries",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_event_delivery_retries: Option<i64>,
     #[serde(
         rename = "totalEventDeliveryReplays",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_event_delivery_replays: Option<i64>,
     #[serde(
         rename = "minDeliveryCompletionMs",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub min_delivery_completion_ms: Option<i64>,
     #[serde(
         rename = "maxDeliveryCompletionMs",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_delivery_completion_ms: Option<i64>,
@@ -498,7 +526,7 @@ pub struct EventDeliveryStat {
     #[serde(
         rename = "p95DeliveryCompletionMs",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub p95_delivery_completion_ms: Option<i64>,
@@ -536,7 +564,7 @@ pub struct BaseEventDeliveryResponse {
     #[serde(
         rename = "deliveryCompletionIntervalMs",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub delivery_completion_interval_ms: Option<i64>,
@@ -557,7 +585,7 @@ pub struct BaseEventDeliveryResponse {
 /// a terminal state. FAILED is a terminal state for a specific delivery attempt; the next delivery
 /// attempt starts with RETRYING, and once delivery attempts are maxed out (5 attempts) the delivery
 /// instance transitions to PERMANENTLY_FAILED.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub enum EventDeliveryStatus {
     #[serde(rename = "PENDING")]
@@ -573,6 +601,14 @@ pub enum EventDeliveryStatus {
 }
 
 impl EventDeliveryStatus {
+    /// Every value, as written on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "PENDING",
+        "SUCCEEDED",
+        "FAILED",
+        "RETRYING",
+        "PERMANENTLY_FAILED",
+    ];
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -585,6 +621,34 @@ impl EventDeliveryStatus {
     }
 }
 
+impl std::str::FromStr for EventDeliveryStatus {
+    type Err = eventbind_runtime::wire::UnknownValue;
+    fn from_str(wire: &str) -> Result<Self, Self::Err> {
+        match wire {
+            "PENDING" => Ok(Self::Pending),
+            "SUCCEEDED" => Ok(Self::Succeeded),
+            "FAILED" => Ok(Self::Failed),
+            "RETRYING" => Ok(Self::Retrying),
+            "PERMANENTLY_FAILED" => Ok(Self::PermanentlyFailed),
+            _ => {
+                Err(eventbind_runtime::wire::UnknownValue {
+                    found: wire.to_string(),
+                    expected: Self::VALUES,
+                })
+            }
+        }
+    }
+}
+
+/// Read from a JSON string only (serde's derive would also take `{"value": null}`).
+impl<'de> Deserialize<'de> for EventDeliveryStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        eventbind_runtime::wire::string_enum(deserializer)
+    }
+}
+
 /// Common fields of stored resources. When a resource is first created, updatedAt and updatedBy are
 /// the same as createdAt and createdBy respectively.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
@@ -593,14 +657,14 @@ pub struct BaseObject {
     /// Read-only: set by the server.
     #[serde(
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<uuid::Uuid>,
     /// Read-only: set by the server.
     #[serde(
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub version: Option<i64>,
@@ -616,7 +680,7 @@ pub struct BaseObject {
     #[serde(
         rename = "createdAt",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
@@ -632,7 +696,7 @@ pub struct BaseObject {
     #[serde(
         rename = "updatedAt",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub updated_at: Option<chrono::DateTime<chrono::FixedOffset>>,
@@ -685,14 +749,14 @@ pub struct EventResponse {
     /// Read-only: set by the server.
     #[serde(
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<uuid::Uuid>,
     /// Read-only: set by the server.
     #[serde(
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub version: Option<i64>,
@@ -708,7 +772,7 @@ pub struct EventResponse {
     #[serde(
         rename = "createdAt",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
@@ -724,7 +788,7 @@ pub struct EventResponse {
     #[serde(
         rename = "updatedAt",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub updated_at: Option<chrono::DateTime<chrono::FixedOffset>>,
@@ -758,7 +822,7 @@ pub struct EventResponse {
     #[serde(
         rename = "expiresAt",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub expires_at: Option<chrono::DateTime<chrono::FixedOffset>>,
@@ -782,7 +846,7 @@ pub struct EventResponse {
     #[serde(
         rename = "payloadRefId",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub payload_ref_id: Option<uuid::Uuid>,
@@ -790,14 +854,14 @@ pub struct EventResponse {
     #[serde(
         rename = "payloadSizeKb",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub payload_size_kb: Option<i64>,
     #[serde(
         rename = "tenantId",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_id: Option<uuid::Uuid>,
@@ -846,7 +910,7 @@ pub struct EventType {
     /// Default: `0`.
     #[serde(
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub version: Option<i64>,
@@ -883,14 +947,14 @@ pub struct EventDeliveryResponse {
     /// Read-only: set by the server.
     #[serde(
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<uuid::Uuid>,
     /// Read-only: set by the server.
     #[serde(
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub version: Option<i64>,
@@ -906,7 +970,7 @@ pub struct EventDeliveryResponse {
     #[serde(
         rename = "createdAt",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
@@ -922,7 +986,7 @@ pub struct EventDeliveryResponse {
     #[serde(
         rename = "updatedAt",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub updated_at: Option<chrono::DateTime<chrono::FixedOffset>>,
@@ -951,7 +1015,7 @@ pub struct EventDeliveryResponse {
     #[serde(
         rename = "deliveryCompletionIntervalMs",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub delivery_completion_interval_ms: Option<i64>,
@@ -969,7 +1033,7 @@ pub struct EventDeliveryResponse {
     #[serde(
         rename = "replayAttempt",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub replay_attempt: Option<i64>,
@@ -979,7 +1043,7 @@ pub struct EventDeliveryResponse {
     #[serde(
         rename = "retryAttempt",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub retry_attempt: Option<i64>,
@@ -1018,7 +1082,7 @@ pub struct TestEventDeliveryResponse {
     #[serde(
         rename = "deliveryCompletionIntervalMs",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub delivery_completion_interval_ms: Option<i64>,
@@ -1042,28 +1106,28 @@ pub struct EventStat {
     #[serde(
         rename = "totalEventTypes",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_event_types: Option<i64>,
     #[serde(
         rename = "totalOrgAccounts",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_org_accounts: Option<i64>,
     #[serde(
         rename = "totalSubscriptions",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_subscriptions: Option<i64>,
     #[serde(
         rename = "totalEvents",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_events: Option<i64>,
@@ -1073,21 +1137,21 @@ pub struct EventStat {
     #[serde(
         rename = "totalApproximateIngestionErrors",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_approximate_ingestion_errors: Option<i64>,
     #[serde(
         rename = "minPayloadSize",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub min_payload_size: Option<i64>,
     #[serde(
         rename = "maxPayloadSize",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_payload_size: Option<i64>,
@@ -1096,7 +1160,7 @@ pub struct EventStat {
     #[serde(
         rename = "p95PayloadSize",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub p95_payload_size: Option<i64>,
@@ -1106,7 +1170,7 @@ pub struct EventStat {
 }
 
 /// HTTP method used to deliver events to a webhook recipient.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub enum WebhookRecipientMethod {
     #[serde(rename = "POST")]
@@ -1118,6 +1182,8 @@ pub enum WebhookRecipientMethod {
 }
 
 impl WebhookRecipientMethod {
+    /// Every value, as written on the wire.
+    pub const VALUES: &'static [&'static str] = &["POST", "PUT", "PATCH"];
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -1125,6 +1191,32 @@ impl WebhookRecipientMethod {
             Self::Put => "PUT",
             Self::Patch => "PATCH",
         }
+    }
+}
+
+impl std::str::FromStr for WebhookRecipientMethod {
+    type Err = eventbind_runtime::wire::UnknownValue;
+    fn from_str(wire: &str) -> Result<Self, Self::Err> {
+        match wire {
+            "POST" => Ok(Self::Post),
+            "PUT" => Ok(Self::Put),
+            "PATCH" => Ok(Self::Patch),
+            _ => {
+                Err(eventbind_runtime::wire::UnknownValue {
+                    found: wire.to_string(),
+                    expected: Self::VALUES,
+                })
+            }
+        }
+    }
+}
+
+/// Read from a JSON string only (serde's derive would also take `{"value": null}`).
+impl<'de> Deserialize<'de> for WebhookRecipientMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        eventbind_runtime::wire::string_enum(deserializer)
     }
 }
 
@@ -1210,7 +1302,7 @@ pub struct ApplicationEventType {
     /// Default: `0`.
     #[serde(
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub version: Option<i64>,
@@ -1232,7 +1324,7 @@ pub struct ApplicationEventType {
     #[serde(
         rename = "defaultRetentionIntervalDays",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     #[validate(minimum = 3.0, maximum = 180.0)]
@@ -1279,7 +1371,7 @@ pub struct ApplicationEventType {
 }
 
 /// Kind of subscription.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub enum SubscriptionType {
     #[serde(rename = "WEBHOOK")]
@@ -1289,12 +1381,39 @@ pub enum SubscriptionType {
 }
 
 impl SubscriptionType {
+    /// Every value, as written on the wire.
+    pub const VALUES: &'static [&'static str] = &["WEBHOOK", "EMAIL"];
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::Webhook => "WEBHOOK",
             Self::Email => "EMAIL",
         }
+    }
+}
+
+impl std::str::FromStr for SubscriptionType {
+    type Err = eventbind_runtime::wire::UnknownValue;
+    fn from_str(wire: &str) -> Result<Self, Self::Err> {
+        match wire {
+            "WEBHOOK" => Ok(Self::Webhook),
+            "EMAIL" => Ok(Self::Email),
+            _ => {
+                Err(eventbind_runtime::wire::UnknownValue {
+                    found: wire.to_string(),
+                    expected: Self::VALUES,
+                })
+            }
+        }
+    }
+}
+
+/// Read from a JSON string only (serde's derive would also take `{"value": null}`).
+impl<'de> Deserialize<'de> for SubscriptionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        eventbind_runtime::wire::string_enum(deserializer)
     }
 }
 
@@ -1432,7 +1551,7 @@ pub struct CatalogEventType {
     /// Default: `0`.
     #[serde(
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub version: Option<i64>,
@@ -1453,7 +1572,7 @@ pub struct CatalogEventType {
     #[serde(
         rename = "defaultRetentionIntervalDays",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub default_retention_interval_days: Option<i64>,
@@ -1681,7 +1800,7 @@ pub struct WebhookRecipient {
 
 /// How event deliveries authenticate to a webhook recipient: OAUTH2, BASIC_AUTH, HMAC_SHA256 (HMAC
 /// signature included in header vertex-hmac-sha256 using a shared secret key) or NONE.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub enum WebhookRecipientSecurityScheme {
     #[serde(rename = "OAUTH2")]
@@ -1695,6 +1814,13 @@ pub enum WebhookRecipientSecurityScheme {
 }
 
 impl WebhookRecipientSecurityScheme {
+    /// Every value, as written on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "OAUTH2",
+        "BASIC_AUTH",
+        "HMAC_SHA256",
+        "NONE",
+    ];
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -1703,6 +1829,33 @@ impl WebhookRecipientSecurityScheme {
             Self::HmacSha256 => "HMAC_SHA256",
             Self::None => "NONE",
         }
+    }
+}
+
+impl std::str::FromStr for WebhookRecipientSecurityScheme {
+    type Err = eventbind_runtime::wire::UnknownValue;
+    fn from_str(wire: &str) -> Result<Self, Self::Err> {
+        match wire {
+            "OAUTH2" => Ok(Self::Oauth2),
+            "BASIC_AUTH" => Ok(Self::BasicAuth),
+            "HMAC_SHA256" => Ok(Self::HmacSha256),
+            "NONE" => Ok(Self::None),
+            _ => {
+                Err(eventbind_runtime::wire::UnknownValue {
+                    found: wire.to_string(),
+                    expected: Self::VALUES,
+                })
+            }
+        }
+    }
+}
+
+/// Read from a JSON string only (serde's derive would also take `{"value": null}`).
+impl<'de> Deserialize<'de> for WebhookRecipientSecurityScheme {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        eventbind_runtime::wire::string_enum(deserializer)
     }
 }
 
@@ -1726,7 +1879,7 @@ pub struct EmailRecipient {
     #[serde(
         rename = "userId",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<uuid::Uuid>,
@@ -1736,7 +1889,7 @@ pub struct EmailRecipient {
 }
 
 /// Status of a subscription.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub enum SubscriptionStatus {
     #[serde(rename = "DISABLED")]
@@ -1748,6 +1901,8 @@ pub enum SubscriptionStatus {
 }
 
 impl SubscriptionStatus {
+    /// Every value, as written on the wire.
+    pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED", "SUSPENDED"];
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -1755,6 +1910,32 @@ impl SubscriptionStatus {
             Self::Enabled => "ENABLED",
             Self::Suspended => "SUSPENDED",
         }
+    }
+}
+
+impl std::str::FromStr for SubscriptionStatus {
+    type Err = eventbind_runtime::wire::UnknownValue;
+    fn from_str(wire: &str) -> Result<Self, Self::Err> {
+        match wire {
+            "DISABLED" => Ok(Self::Disabled),
+            "ENABLED" => Ok(Self::Enabled),
+            "SUSPENDED" => Ok(Self::Suspended),
+            _ => {
+                Err(eventbind_runtime::wire::UnknownValue {
+                    found: wire.to_string(),
+                    expected: Self::VALUES,
+                })
+            }
+        }
+    }
+}
+
+/// Read from a JSON string only (serde's derive would also take `{"value": null}`).
+impl<'de> Deserialize<'de> for SubscriptionStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        eventbind_runtime::wire::string_enum(deserializer)
     }
 }
 
@@ -1771,7 +1952,7 @@ pub struct Subscription {
     #[serde(
         rename = "eventTypeVersion",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub event_type_version: Option<i64>,
@@ -1838,14 +2019,14 @@ pub struct SubscriptionResponse {
     /// Read-only: set by the server.
     #[serde(
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<uuid::Uuid>,
     /// Read-only: set by the server.
     #[serde(
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub version: Option<i64>,
@@ -1861,7 +2042,7 @@ pub struct SubscriptionResponse {
     #[serde(
         rename = "createdAt",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
@@ -1877,7 +2058,7 @@ pub struct SubscriptionResponse {
     #[serde(
         rename = "updatedAt",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub updated_at: Option<chrono::DateTime<chrono::FixedOffset>>,
@@ -1890,7 +2071,7 @@ pub struct SubscriptionResponse {
     #[serde(
         rename = "eventTypeVersion",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub event_type_version: Option<i64>,
@@ -1945,7 +2126,7 @@ pub struct SubscriptionResponse {
     #[serde(
         rename = "tenantId",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_id: Option<uuid::Uuid>,
@@ -1968,7 +2149,7 @@ pub struct WebhookSubscription {
     #[serde(
         rename = "eventTypeVersion",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub event_type_version: Option<i64>,
@@ -2019,14 +2200,14 @@ pub struct WebhookSubscriptionResponse {
     /// Read-only: set by the server.
     #[serde(
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<uuid::Uuid>,
     /// Read-only: set by the server.
     #[serde(
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub version: Option<i64>,
@@ -2042,7 +2223,7 @@ pub struct WebhookSubscriptionResponse {
     #[serde(
         rename = "createdAt",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
@@ -2058,7 +2239,7 @@ pub struct WebhookSubscriptionResponse {
     #[serde(
         rename = "updatedAt",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub updated_at: Option<chrono::DateTime<chrono::FixedOffset>>,
@@ -2071,7 +2252,7 @@ pub struct WebhookSubscriptionResponse {
     #[serde(
         rename = "eventTypeVersion",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub event_type_version: Option<i64>,
@@ -2112,7 +2293,7 @@ pub struct WebhookSubscriptionResponse {
     #[serde(
         rename = "tenantId",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_id: Option<uuid::Uuid>,
@@ -2154,7 +2335,7 @@ pub struct PaginationParameters {
     /// Default: `0`.
     #[serde(
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub page: Option<i64>,
@@ -2163,7 +2344,7 @@ pub struct PaginationParameters {
     /// Default: `20`.
     #[serde(
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     #[validate(minimum = 1.0, maximum = 100.0)]
@@ -2231,7 +2412,7 @@ pub struct SubscriptionParams {
     #[serde(
         rename = "eventTypeVersion",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub event_type_version: Option<i64>,
@@ -2239,7 +2420,7 @@ pub struct SubscriptionParams {
     #[serde(
         rename = "subscriptionCreatedAtFrom",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub subscription_created_at_from: Option<chrono::DateTime<chrono::FixedOffset>>,
@@ -2247,7 +2428,7 @@ pub struct SubscriptionParams {
     #[serde(
         rename = "subscriptionCreatedAtTo",
         default,
-        deserialize_with = "eventbind_runtime::serde_helpers::present",
+        deserialize_with = "eventbind_runtime::wire::read_some",
         skip_serializing_if = "Option::is_none"
     )]
     pub subscription_created_at_to: Option<chrono::DateTime<chrono::FixedOffset>>,

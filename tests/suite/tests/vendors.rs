@@ -34,18 +34,12 @@ mod certcapture {
         let error = CertCaptureEvent::parse(&bytes(&extra)).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidPayload);
         assert_eq!(error.message(), Some("CertificateChangeNotification"));
-        assert!(
-            error.to_string().contains("unknown field `note`"),
-            "{error}"
-        );
+        assert_eq!(error.pointer(), "/note", "{error}");
+        assert!(error.to_string().contains("not allowed"), "{error}");
 
         let nested = json!({"client_id": 1, "action": "add", "customer": {"id": 1, "email": "x"}});
         let error = CertCaptureEvent::parse(&bytes(&nested)).unwrap_err();
-        assert!(
-            error.to_string().contains("unknown field `email`"),
-            "{error}"
-        );
-        assert!(error.pointer().starts_with("/customer"), "{error}");
+        assert_eq!(error.pointer(), "/customer/email", "{error}");
     }
 
     #[test]

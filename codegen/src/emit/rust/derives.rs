@@ -32,11 +32,16 @@ impl Schemars {
         };
         for item in &mut file.items {
             let fields: Vec<&mut Field> = match item {
-                Item::Struct(item) if derives_deserialize(&item.attrs) => {
+                Item::Struct(item) if derives_validate(&item.attrs) => {
                     add_derive(&mut item.attrs);
+                    if mark_closed(&mut item.fields) {
+                        item.attrs.push(parse_quote!(
+                            #[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
+                        ));
+                    }
                     item.fields.iter_mut().collect()
                 }
-                Item::Enum(item) if derives_deserialize(&item.attrs) => {
+                Item::Enum(item) if derives_validate(&item.attrs) => {
                     add_derive(&mut item.attrs);
                     item.variants
                         .iter_mut()
@@ -91,15 +96,40 @@ impl Schemars {
     }
 }
 
-fn derives_deserialize(attrs: &[Attribute]) -> bool {
+/// Every type the emitter writes derives `Validate` (aliases are not items).
+fn derives_validate(attrs: &[Attribute]) -> bool {
     attrs.iter().any(|attr| {
         attr.path().is_ident("derive")
             && attr
                 .meta
                 .to_token_stream()
                 .into_iter()
-                .any(|t| t.to_string().contains("Deserialize"))
+                .any(|t| t.to_string().contains("Validate"))
     })
+}
+
+/// A closed struct keeps undeclared members in a `#[validate(forbidden)]`
+/// map (so that serde never reads it from an array); schemars is told the
+/// object is closed and to leave that map out. Whether the struct is one.
+fn mark_closed(fields: &mut syn::Fields) -> bool {
+    let mut closed = false;
+    for field in fields.iter_mut() {
+        let forbidden = field.attrs.iter().any(|attr| {
+            attr.path().is_ident("validate")
+                && attr
+                    .meta
+                    .to_token_stream()
+                    .to_string()
+                    .contains("forbidden")
+        });
+        if forbidden {
+            field
+                .attrs
+                .push(parse_quote!(#[cfg_attr(feature = "schemars", schemars(skip))]));
+            closed = true;
+        }
+    }
+    closed
 }
 
 /// Puts the derive right after the item's own `#[derive(...)]`.

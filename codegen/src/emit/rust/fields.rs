@@ -18,7 +18,11 @@ pub fn ident(name: &str) -> Ident {
 pub struct Uses {
     pub chrono: bool,
     pub uuid: bool,
-    pub fallback: bool,
+    /// serde's `Deserialize` (every type but a union reads through it).
+    pub deserialize: bool,
+    /// The `OneOf` / `AnyOf` derives of `eventbind_runtime`.
+    pub one_of: bool,
+    pub any_of: bool,
 }
 
 /// The Rust type of `ty`, not counting its own nullability (callers wrap in
@@ -93,7 +97,7 @@ fn is_number(ty: &Ty) -> bool {
 
 /// The `#[validate(...)]` list for a value of type `ty` (without the attribute
 /// wrapper), or nothing when there is no constraint to check.
-pub fn validate_list(ty: &Ty, uses: &mut Uses) -> Vec<TokenStream> {
+pub fn validate_list(ty: &Ty) -> Vec<TokenStream> {
     let c = &ty.constraints;
     let mut out = Vec::new();
     let mut fallback = match &c.fallback {
@@ -158,7 +162,7 @@ pub fn validate_list(ty: &Ty, uses: &mut Uses) -> Vec<TokenStream> {
         if c.unique_items {
             out.push(quote!(unique_items));
         }
-        let inner = validate_list(items, uses);
+        let inner = validate_list(items);
         if !inner.is_empty() {
             out.push(quote!(items(#(#inner),*)));
         }
@@ -172,7 +176,7 @@ pub fn validate_list(ty: &Ty, uses: &mut Uses) -> Vec<TokenStream> {
             let n = int(n);
             out.push(quote!(max_properties = #n));
         }
-        let inner = validate_list(values, uses);
+        let inner = validate_list(values);
         if !inner.is_empty() {
             out.push(quote!(values(#(#inner),*)));
         }
@@ -190,7 +194,6 @@ pub fn validate_list(ty: &Ty, uses: &mut Uses) -> Vec<TokenStream> {
         }
     }
     if !fallback.is_empty() {
-        uses.fallback = true;
         let literal = Value::Object(fallback).to_string();
         out.push(quote!(schema = #literal));
     }
@@ -207,13 +210,18 @@ fn int(value: u64) -> proc_macro2::Literal {
     proc_macro2::Literal::u64_unsuffixed(value)
 }
 
-/// Whether a value of `ty` holds integers directly or in arrays and maps:
-/// those are read leniently, so that `1.0` counts as the integer it is.
-pub fn holds_integer(ty: &Ty) -> bool {
+/// Whether a value of `ty` holds, directly or in arrays and maps, values that
+/// serde alone reads differently from JSON Schema (see `eventbind_runtime::wire`):
+/// integers (`1.0` is one), `date-time`, `date` and `uuid` strings (only their
+/// exact form).
+pub fn reads_by_wire(ty: &Ty) -> bool {
     match &ty.kind {
         TyKind::Integer { .. } => true,
-        TyKind::Array { items } => holds_integer(items),
-        TyKind::Map { values } => !matches!(values.kind, TyKind::Any) && holds_integer(values),
+        TyKind::String { format } => {
+            matches!(format.as_deref(), Some("date-time" | "date" | "uuid"))
+        }
+        TyKind::Array { items } => reads_by_wire(items),
+        TyKind::Map { values } => !matches!(values.kind, TyKind::Any) && reads_by_wire(values),
         _ => false,
     }
 }

@@ -1,7 +1,7 @@
 //! One Rust item per named model type.
 
 use super::docs::doc_attrs;
-use super::fields::{holds_integer, ident, rust_type, validate_list, Uses};
+use super::fields::{ident, reads_by_wire, rust_type, validate_list, Uses};
 use super::recursion::Recursion;
 use crate::load::naming::{field_name, type_name};
 use crate::model::{Additional, Constraints, Field, Ty, TyKind, TypeDef, TypeKind};
@@ -12,7 +12,8 @@ use serde_json::Value;
 pub fn type_item(def: &TypeDef, recursion: &Recursion, uses: &mut Uses) -> TokenStream {
     let docs = doc_attrs([def.title.as_deref(), def.description.as_deref()]);
     let name = ident(&def.name);
-    let container = container_validate(&def.constraints, uses);
+    let container = container_validate(&def.constraints);
+    uses.deserialize |= !matches!(def.kind, TypeKind::Union { .. });
     match &def.kind {
         TypeKind::Struct { fields, additional } => {
             let extras_only = fields.is_empty() && matches!(additional, Additional::Keep);
@@ -26,8 +27,6 @@ pub fn type_item(def: &TypeDef, recursion: &Recursion, uses: &mut Uses) -> Token
                     pub struct #name(pub serde_json::Map<String, serde_json::Value>);
                 };
             }
-            let deny = matches!(additional, Additional::Deny)
-                .then(|| quote!(#[serde(deny_unknown_fields)]));
             let mut used_names: Vec<String> = Vec::new();
             let mut members: Vec<TokenStream> = fields
                 .iter()
@@ -39,7 +38,6 @@ pub fn type_item(def: &TypeDef, recursion: &Recursion, uses: &mut Uses) -> Token
             quote! {
                 #docs
                 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
-                #deny
                 #container
                 pub struct #name {
                     #(#members)*
@@ -53,24 +51,54 @@ pub fn type_item(def: &TypeDef, recursion: &Recursion, uses: &mut Uses) -> Token
                 let docs = doc_attrs([value.description.as_deref()]);
                 quote!(#docs #[serde(rename = #wire)] #variant,)
             });
-            let arms = values.iter().map(|value| {
+            let to_wire = values.iter().map(|value| {
                 let variant = ident(&type_name(&value.wire));
                 let wire = &value.wire;
                 quote!(Self::#variant => #wire,)
             });
+            let from_wire = values.iter().map(|value| {
+                let variant = ident(&type_name(&value.wire));
+                let wire = &value.wire;
+                quote!(#wire => Ok(Self::#variant),)
+            });
+            let wires = values.iter().map(|value| &value.wire);
             quote! {
                 #docs
-                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Validate)]
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Validate)]
                 pub enum #name {
                     #(#variants)*
                 }
 
                 impl #name {
+                    /// Every value, as written on the wire.
+                    pub const VALUES: &'static [&'static str] = &[#(#wires),*];
+
                     /// The value as it is written on the wire.
                     pub fn as_str(&self) -> &'static str {
                         match self {
-                            #(#arms)*
+                            #(#to_wire)*
                         }
+                    }
+                }
+
+                impl std::str::FromStr for #name {
+                    type Err = eventbind_runtime::wire::UnknownValue;
+
+                    fn from_str(wire: &str) -> Result<Self, Self::Err> {
+                        match wire {
+                            #(#from_wire)*
+                            _ => Err(eventbind_runtime::wire::UnknownValue {
+                                found: wire.to_string(),
+                                expected: Self::VALUES,
+                            }),
+                        }
+                    }
+                }
+
+                /// Read from a JSON string only (serde's derive would also take `{"value": null}`).
+                impl<'de> Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        eventbind_runtime::wire::string_enum(deserializer)
                     }
                 }
             }
@@ -84,26 +112,36 @@ pub fn type_item(def: &TypeDef, recursion: &Recursion, uses: &mut Uses) -> Token
             } else {
                 "at least one"
             };
-            let note = format!(
-                "Accepts values matching {kind} of these shapes; the first that fits is used."
-            );
+            let note = if *exclusive {
+                "Accepts values matching exactly one of these shapes (each read and validated)."
+                    .to_string()
+            } else {
+                format!("Accepts values matching {kind} of these shapes; the first that matches is used.")
+            };
             let docs = doc_attrs([
                 def.title.as_deref(),
                 def.description.as_deref(),
                 Some(note.as_str()),
             ]);
-            let items = variants.iter().map(|variant| {
+            let items: Vec<TokenStream> = variants.iter().map(|variant| {
                 let variant_name = ident(&variant.name);
                 let boxed = matches!(&variant.ty.kind, TyKind::Named { name } if recursion.needs_box(&def.name, name));
                 let ty = value_type(&variant.ty, boxed, uses);
-                let checks = validate_attr(&variant.ty, uses);
-                let lenient = holds_integer(&variant.ty)
-                    .then(|| quote!(#[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]));
-                quote!(#lenient #variant_name(#checks #ty),)
-            });
+                let checks = validate_attr(&variant.ty);
+                let wire = reads_by_wire(&variant.ty)
+                    .then(|| quote!(#[serde(deserialize_with = "eventbind_runtime::wire::read")]));
+                quote!(#wire #variant_name(#checks #ty),)
+            }).collect();
+            let pick = if *exclusive {
+                uses.one_of = true;
+                quote!(OneOf)
+            } else {
+                uses.any_of = true;
+                quote!(AnyOf)
+            };
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+                #[derive(Debug, Clone, PartialEq, Serialize, #pick, Validate)]
                 #[serde(untagged)]
                 #[allow(clippy::large_enum_variant)]
                 #container
@@ -127,16 +165,15 @@ pub fn type_item(def: &TypeDef, recursion: &Recursion, uses: &mut Uses) -> Token
         TypeKind::Newtype { inner } => {
             let boxed = matches!(&inner.kind, TyKind::Named { name } if recursion.needs_box(&def.name, name));
             let ty = value_type(inner, boxed, uses);
-            let checks = validate_attr(inner, uses);
-            let lenient = holds_integer(inner).then(
-                || quote!(#[serde(deserialize_with = "eventbind_runtime::serde_helpers::lenient")]),
-            );
+            let checks = validate_attr(inner);
+            let wire = reads_by_wire(inner)
+                .then(|| quote!(#[serde(deserialize_with = "eventbind_runtime::wire::read")]));
             quote! {
                 #docs
                 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
                 #[serde(transparent)]
                 #container
-                pub struct #name(#lenient #checks pub #ty);
+                pub struct #name(#wire #checks pub #ty);
             }
         }
     }
@@ -152,8 +189,8 @@ fn value_type(ty: &Ty, boxed: bool, uses: &mut Uses) -> TokenStream {
     }
 }
 
-fn validate_attr(ty: &Ty, uses: &mut Uses) -> TokenStream {
-    let list = validate_list(ty, uses);
+fn validate_attr(ty: &Ty) -> TokenStream {
+    let list = validate_list(ty);
     if list.is_empty() {
         quote!()
     } else {
@@ -162,7 +199,7 @@ fn validate_attr(ty: &Ty, uses: &mut Uses) -> TokenStream {
 }
 
 /// Constraints on a whole type, checked as an embedded schema.
-fn container_validate(constraints: &Constraints, uses: &mut Uses) -> TokenStream {
+fn container_validate(constraints: &Constraints) -> TokenStream {
     let mut schema = match &constraints.fallback {
         Some(Value::Object(map)) => map.clone(),
         _ => serde_json::Map::new(),
@@ -176,7 +213,6 @@ fn container_validate(constraints: &Constraints, uses: &mut Uses) -> TokenStream
     if schema.is_empty() {
         return quote!();
     }
-    uses.fallback = true;
     let literal = Value::Object(schema).to_string();
     quote!(#[validate(schema = #literal)])
 }
@@ -206,52 +242,43 @@ fn struct_field(
     if rust_name.trim_start_matches("r#") != field.wire {
         serde_args.push(quote!(rename = #wire));
     }
-    let lenient = holds_integer(&field.ty);
+    let wire = reads_by_wire(&field.ty);
     let ty = match (field.required, nullable) {
         (true, false) => {
-            if lenient {
-                serde_args.push(quote!(
-                    deserialize_with = "eventbind_runtime::serde_helpers::lenient"
-                ));
+            if wire {
+                serde_args.push(quote!(deserialize_with = "eventbind_runtime::wire::read"));
             }
             base
         }
         (true, true) => {
             // Present but possibly null: absence is still an error.
-            let with = if lenient {
-                "lenient"
+            let with = if wire {
+                "eventbind_runtime::wire::read"
             } else {
-                "required_nullable"
+                "eventbind_runtime::serde_helpers::required_nullable"
             };
-            let with = format!("eventbind_runtime::serde_helpers::{with}");
             serde_args.push(quote!(deserialize_with = #with));
             quote!(Option<#base>)
         }
         (false, false) => {
-            if lenient {
-                serde_args.push(quote!(
-                    default,
-                    deserialize_with = "eventbind_runtime::serde_helpers::lenient_some",
-                    skip_serializing_if = "Option::is_none"
-                ));
+            // `null` is not absence: serde alone would read it as `None`.
+            let with = if wire {
+                "eventbind_runtime::wire::read_some"
             } else {
-                // `null` is not absence: serde alone would read it as `None`.
-                serde_args.push(quote!(
-                    default,
-                    deserialize_with = "eventbind_runtime::serde_helpers::present",
-                    skip_serializing_if = "Option::is_none"
-                ));
-            }
+                "eventbind_runtime::serde_helpers::present"
+            };
+            serde_args.push(
+                quote!(default, deserialize_with = #with, skip_serializing_if = "Option::is_none"),
+            );
             quote!(Option<#base>)
         }
         (false, true) => {
             // Absent is `None`, null is `Some(None)`: both round-trip.
-            let with = if lenient {
-                "lenient_some"
+            let with = if wire {
+                "eventbind_runtime::wire::read_some"
             } else {
-                "double_option"
+                "eventbind_runtime::serde_helpers::double_option"
             };
-            let with = format!("eventbind_runtime::serde_helpers::{with}");
             serde_args.push(
                 quote!(default, deserialize_with = #with, skip_serializing_if = "Option::is_none"),
             );
@@ -266,7 +293,7 @@ fn struct_field(
         default_note.as_deref(),
         read_only,
     ]);
-    let checks = validate_attr(&field.ty, uses);
+    let checks = validate_attr(&field.ty);
     quote! {
         #docs
         #serde_attr
@@ -283,7 +310,15 @@ fn extras_field(additional: &Additional, used: &[String], uses: &mut Uses) -> Op
         .unwrap_or("eventbind_extra");
     let member = ident(name);
     match additional {
-        Additional::Deny => None,
+        // Kept rather than refused by serde: `deny_unknown_fields` makes serde
+        // read the struct from a JSON array too, field by field.
+        Additional::Deny => Some(quote! {
+            /// Members the schema does not declare. It allows none (`additionalProperties:
+            /// false`): validation reports each one found here as a fault.
+            #[serde(flatten)]
+            #[validate(forbidden)]
+            pub #member: serde_json::Map<String, serde_json::Value>,
+        }),
         Additional::Keep => Some(quote! {
             /// Members the schema does not declare, kept as received.
             #[serde(flatten)]
@@ -291,7 +326,7 @@ fn extras_field(additional: &Additional, used: &[String], uses: &mut Uses) -> Op
         }),
         Additional::Typed(ty) => {
             let value = value_type(ty, false, uses);
-            let list = validate_list(ty, uses);
+            let list = validate_list(ty);
             let checks = if list.is_empty() {
                 quote!()
             } else {

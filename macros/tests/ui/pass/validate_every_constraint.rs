@@ -83,7 +83,7 @@ fn main() {
     let mixed: Mixed = serde_json::from_str("[0, \"ab\"]").unwrap();
     let errors = mixed.validate().unwrap_err();
     assert_eq!(errors.len(), 2);
-    assert_eq!(errors[0].message, "must be at least 1");
+    assert_eq!(errors[0].message, "must be at least 1, found 0");
     assert!(Pairs(vec![3]).validate().is_ok());
     assert!(Pairs(vec![4]).validate().is_err());
     assert!(Mixed::Unit.validate().is_ok());

@@ -1,6 +1,10 @@
 //! Constraint checks called by `#[derive(Validate)]` code. Each records a
 //! fault at the given location instead of returning early, so one pass
-//! reports every problem in a payload.
+//! reports every problem in a payload. [`json`] holds the checks on values
+//! held as JSON, which apply by the kind of value found.
+
+pub mod json;
+mod number;
 
 use crate::format::Format;
 use crate::path::Path;
@@ -16,13 +20,21 @@ fn char_len(value: &str) -> usize {
 pub fn min_length(value: &str, min: usize, at: &Path<'_>, errors: &mut Errors) {
     // Byte length bounds code points from above, so most strings skip counting.
     if value.len() < min || char_len(value) < min {
-        errors.push(at, format!("must be at least {min} characters long"));
+        let found = char_len(value);
+        errors.push(
+            at,
+            format!("must be at least {min} characters long, has {found}"),
+        );
     }
 }
 
 pub fn max_length(value: &str, max: usize, at: &Path<'_>, errors: &mut Errors) {
     if value.len() > max && char_len(value) > max {
-        errors.push(at, format!("must be at most {max} characters long"));
+        let found = char_len(value);
+        errors.push(
+            at,
+            format!("must be at most {max} characters long, has {found}"),
+        );
     }
 }
 
@@ -124,27 +136,41 @@ fn compare<N: Numeric>(value: N, bound: f64) -> Option<std::cmp::Ordering> {
     value.as_f64().partial_cmp(&bound)
 }
 
+/// The value as a person would write it: integers without `.0`.
+fn text<N: Numeric>(value: N) -> String {
+    match value.as_i64() {
+        Some(int) => int.to_string(),
+        None => value.as_f64().to_string(),
+    }
+}
+
 pub fn minimum<N: Numeric>(value: N, min: f64, at: &Path<'_>, errors: &mut Errors) {
     if compare(value, min) == Some(std::cmp::Ordering::Less) {
-        errors.push(at, format!("must be at least {min}"));
+        errors.push(at, format!("must be at least {min}, found {}", text(value)));
     }
 }
 
 pub fn maximum<N: Numeric>(value: N, max: f64, at: &Path<'_>, errors: &mut Errors) {
     if compare(value, max) == Some(std::cmp::Ordering::Greater) {
-        errors.push(at, format!("must be at most {max}"));
+        errors.push(at, format!("must be at most {max}, found {}", text(value)));
     }
 }
 
 pub fn exclusive_minimum<N: Numeric>(value: N, min: f64, at: &Path<'_>, errors: &mut Errors) {
     if compare(value, min) != Some(std::cmp::Ordering::Greater) {
-        errors.push(at, format!("must be greater than {min}"));
+        errors.push(
+            at,
+            format!("must be greater than {min}, found {}", text(value)),
+        );
     }
 }
 
 pub fn exclusive_maximum<N: Numeric>(value: N, max: f64, at: &Path<'_>, errors: &mut Errors) {
     if compare(value, max) != Some(std::cmp::Ordering::Less) {
-        errors.push(at, format!("must be less than {max}"));
+        errors.push(
+            at,
+            format!("must be less than {max}, found {}", text(value)),
+        );
     }
 }
 
@@ -153,17 +179,15 @@ pub fn multiple_of<N: Numeric>(value: N, divisor: f64, at: &Path<'_>, errors: &m
         errors.push(at, format!("multipleOf {divisor} is not a positive number"));
         return;
     }
-    let exact_integer = divisor.fract() == 0.0 && divisor < 9.2e18;
-    let ok = match (value.as_i64(), exact_integer) {
-        (Some(int), true) => int.checked_rem(divisor as i64).is_some_and(|r| r == 0),
-        _ => {
-            let quotient = value.as_f64() / divisor;
-            quotient.is_finite()
-                && (quotient - quotient.round()).abs() <= 1e-9 * quotient.abs().max(1.0)
-        }
+    let ok = match value.as_i64() {
+        Some(int) => number::integer_is_multiple(int, divisor),
+        None => number::float_is_multiple(value.as_f64(), divisor),
     };
     if !ok {
-        errors.push(at, format!("must be a multiple of {divisor}"));
+        errors.push(
+            at,
+            format!("must be a multiple of {divisor}, found {}", text(value)),
+        );
     }
 }
 
@@ -191,6 +215,21 @@ pub fn min_properties(len: usize, min: usize, at: &Path<'_>, errors: &mut Errors
 pub fn max_properties(len: usize, max: usize, at: &Path<'_>, errors: &mut Errors) {
     if len > max {
         errors.push(at, format!("must have at most {max} properties, has {len}"));
+    }
+}
+
+/// Members of a closed object (`additionalProperties: false`) that its
+/// schema does not declare: each is a fault at its own location.
+pub fn forbidden_members(
+    extra: &serde_json::Map<String, serde_json::Value>,
+    at: &Path<'_>,
+    errors: &mut Errors,
+) {
+    for key in extra.keys() {
+        errors.push(
+            &at.key(key),
+            "is not allowed: the schema declares no such member",
+        );
     }
 }
 
@@ -230,27 +269,15 @@ pub fn string_in(value: &str, allowed: &[&str], at: &Path<'_>, errors: &mut Erro
 /// `const` / `enum` on any value, compared as JSON; `allowed` is a JSON array literal.
 pub fn json_in<T: Serialize + ?Sized>(
     value: &T,
-    allowed: &str,
+    allowed: &json::Literal,
     at: &Path<'_>,
     errors: &mut Errors,
 ) {
-    let allowed: Vec<serde_json::Value> = match serde_json::from_str(allowed) {
-        Ok(list) => list,
-        Err(e) => {
-            errors.push(at, format!("enum literal does not parse: {e}"));
-            return;
-        }
-    };
     let Ok(value) = serde_json::to_value(value) else {
         errors.push(at, "value cannot be represented as JSON");
         return;
     };
-    if !allowed.iter().any(|a| json_equal(a, &value)) {
-        errors.push(
-            at,
-            format!("must be one of {}", serde_json::Value::Array(allowed)),
-        );
-    }
+    json::one_of_values(&value, allowed, at, errors);
 }
 
 /// JSON Schema equality: numbers by value, objects regardless of key order.
@@ -270,66 +297,6 @@ pub fn json_equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
                     .all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
         }
         _ => a == b,
-    }
-}
-
-/// Validation by an embedded JSON Schema, for keywords with no faithful Rust
-/// form (e.g. `anyOf` over string constraints). Compiled once on first use.
-#[cfg(feature = "fallback")]
-pub struct SchemaCheck {
-    source: &'static str,
-    compiled: OnceLock<Result<jsonschema::Validator, String>>,
-}
-
-#[cfg(feature = "fallback")]
-impl SchemaCheck {
-    pub const fn new(source: &'static str) -> Self {
-        SchemaCheck {
-            source,
-            compiled: OnceLock::new(),
-        }
-    }
-
-    fn validator(&self) -> Result<&jsonschema::Validator, &str> {
-        self.compiled
-            .get_or_init(|| {
-                let schema: serde_json::Value =
-                    serde_json::from_str(self.source).map_err(|e| e.to_string())?;
-                jsonschema::options()
-                    .with_draft(jsonschema::Draft::Draft7)
-                    .should_validate_formats(true)
-                    // Draft 7 has no `uuid` format; checked as typed fields are.
-                    .with_format("uuid", crate::format::is_hyphenated_uuid)
-                    .build(&schema)
-                    .map_err(|e| e.to_string())
-            })
-            .as_ref()
-            .map_err(|e| e.as_str())
-    }
-}
-
-#[cfg(feature = "fallback")]
-pub fn schema<T: Serialize + ?Sized>(
-    value: &T,
-    check: &SchemaCheck,
-    at: &Path<'_>,
-    errors: &mut Errors,
-) {
-    let validator = match check.validator() {
-        Ok(v) => v,
-        Err(e) => {
-            errors.push(at, format!("embedded schema does not compile: {e}"));
-            return;
-        }
-    };
-    let Ok(instance) = serde_json::to_value(value) else {
-        errors.push(at, "value cannot be represented as JSON");
-        return;
-    };
-    for error in validator.iter_errors(&instance) {
-        let inner = error.instance_path().to_string();
-        let base = at.to_pointer();
-        errors.push_pointer(format!("{base}{inner}"), error.to_string());
     }
 }
 
@@ -362,6 +329,11 @@ mod tests {
         assert!(run(|at, e| multiple_of(0.07f64, 0.01, at, e)).is_empty());
         assert_eq!(run(|at, e| multiple_of(0.075f64, 0.01, at, e)).len(), 1);
         assert_eq!(run(|at, e| multiple_of(7i64, 2.0, at, e)).len(), 1);
+        // A tolerance would let every large value pass.
+        assert_eq!(
+            run(|at, e| multiple_of(12_345_678.901f64, 0.01, at, e)).len(),
+            1
+        );
     }
 
     #[test]

@@ -1,87 +1,97 @@
 //! `format` keyword checks, each delegating to a crate that implements the
-//! grammar where one exists.
+//! grammar where one exists (chrono, email_address, idna, fluent-uri,
+//! regress); RFC 3339 and URI templates are checked by their ABNF here.
 
-/// The formats generated code checks on strings. (`date-time`, `date` and
-/// `uuid` usually become typed fields instead, checked while parsing.)
+mod hostname;
+pub mod rfc3339;
+mod uri_template;
+
+/// The formats generated code checks on strings: draft 7's, and `uuid`.
+/// (`date-time`, `date` and `uuid` usually become typed fields instead,
+/// read as strictly while parsing.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Format {
     DateTime,
     Date,
     Time,
     Email,
+    IdnEmail,
     Hostname,
+    IdnHostname,
     Ipv4,
     Ipv6,
     Uri,
     UriReference,
+    Iri,
+    IriReference,
+    UriTemplate,
     Uuid,
     JsonPointer,
+    RelativeJsonPointer,
     Regex,
 }
+
+/// Every format, with its name in a schema.
+const NAMES: &[(Format, &str)] = &[
+    (Format::DateTime, "date-time"),
+    (Format::Date, "date"),
+    (Format::Time, "time"),
+    (Format::Email, "email"),
+    (Format::IdnEmail, "idn-email"),
+    (Format::Hostname, "hostname"),
+    (Format::IdnHostname, "idn-hostname"),
+    (Format::Ipv4, "ipv4"),
+    (Format::Ipv6, "ipv6"),
+    (Format::Uri, "uri"),
+    (Format::UriReference, "uri-reference"),
+    (Format::Iri, "iri"),
+    (Format::IriReference, "iri-reference"),
+    (Format::UriTemplate, "uri-template"),
+    (Format::Uuid, "uuid"),
+    (Format::JsonPointer, "json-pointer"),
+    (Format::RelativeJsonPointer, "relative-json-pointer"),
+    (Format::Regex, "regex"),
+];
 
 impl Format {
     /// The format named by a schema's `format` keyword, if checked here.
     pub fn from_name(name: &str) -> Option<Format> {
-        Some(match name {
-            "date-time" => Format::DateTime,
-            "date" => Format::Date,
-            "time" => Format::Time,
-            "email" => Format::Email,
-            "hostname" => Format::Hostname,
-            "ipv4" => Format::Ipv4,
-            "ipv6" => Format::Ipv6,
-            "uri" => Format::Uri,
-            "uri-reference" => Format::UriReference,
-            "uuid" => Format::Uuid,
-            "json-pointer" => Format::JsonPointer,
-            "regex" => Format::Regex,
-            _ => return None,
-        })
+        NAMES.iter().find(|(_, n)| *n == name).map(|(f, _)| *f)
     }
 
     pub fn name(self) -> &'static str {
-        match self {
-            Format::DateTime => "date-time",
-            Format::Date => "date",
-            Format::Time => "time",
-            Format::Email => "email",
-            Format::Hostname => "hostname",
-            Format::Ipv4 => "ipv4",
-            Format::Ipv6 => "ipv6",
-            Format::Uri => "uri",
-            Format::UriReference => "uri-reference",
-            Format::Uuid => "uuid",
-            Format::JsonPointer => "json-pointer",
-            Format::Regex => "regex",
-        }
+        NAMES
+            .iter()
+            .find(|(f, _)| *f == self)
+            .map_or("", |(_, n)| n)
     }
 
     pub fn is_valid(self, value: &str) -> bool {
         match self {
-            Format::DateTime => chrono::DateTime::parse_from_rfc3339(value).is_ok(),
-            Format::Date => is_date(value),
-            Format::Time => is_time(value),
-            Format::Email => value.parse::<email_address::EmailAddress>().is_ok(),
-            Format::Hostname => is_hostname(value),
+            Format::DateTime => rfc3339::date_time(value),
+            Format::Date => rfc3339::full_date(value).is_some(),
+            Format::Time => rfc3339::full_time(value).is_some(),
+            Format::Email => value.is_ascii() && is_email(value),
+            Format::IdnEmail => is_email(value),
+            Format::Hostname => hostname::is_hostname(value),
+            Format::IdnHostname => hostname::is_idn_hostname(value),
             Format::Ipv4 => value.parse::<std::net::Ipv4Addr>().is_ok(),
             Format::Ipv6 => value.parse::<std::net::Ipv6Addr>().is_ok(),
             Format::Uri => fluent_uri::Uri::parse(value).is_ok(),
             Format::UriReference => fluent_uri::UriRef::parse(value).is_ok(),
+            Format::Iri => fluent_uri::Iri::parse(value).is_ok(),
+            Format::IriReference => fluent_uri::IriRef::parse(value).is_ok(),
+            Format::UriTemplate => uri_template::is_valid(value),
             Format::Uuid => is_hyphenated_uuid(value),
             Format::JsonPointer => is_json_pointer(value),
+            Format::RelativeJsonPointer => is_relative_json_pointer(value),
             Format::Regex => regress::Regex::with_flags(value, "u").is_ok(),
         }
     }
 }
 
-/// RFC 3339 `full-date`: exactly `YYYY-MM-DD`, a real calendar day.
-fn is_date(value: &str) -> bool {
-    value.len() == 10 && chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").is_ok()
-}
-
-/// RFC 3339 `full-time`: a time of day with an offset.
-fn is_time(value: &str) -> bool {
-    chrono::DateTime::parse_from_rfc3339(&format!("2000-01-01T{value}")).is_ok()
+fn is_email(value: &str) -> bool {
+    value.parse::<email_address::EmailAddress>().is_ok()
 }
 
 /// The canonical 8-4-4-4-12 form the `uuid` format means (the uuid crate also
@@ -91,20 +101,6 @@ pub fn is_hyphenated_uuid(value: &str) -> bool {
         && value.char_indices().all(|(i, c)| match i {
             8 | 13 | 18 | 23 => c == '-',
             _ => c.is_ascii_hexdigit(),
-        })
-}
-
-/// RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens.
-fn is_hostname(value: &str) -> bool {
-    let value = value.strip_suffix('.').unwrap_or(value);
-    !value.is_empty()
-        && value.len() <= 253
-        && value.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         })
 }
 
@@ -121,6 +117,17 @@ fn is_json_pointer(value: &str) -> bool {
         .iter()
         .enumerate()
         .all(|(i, b)| *b != b'~' || matches!(bytes.get(i + 1), Some(b'0') | Some(b'1')))
+}
+
+/// draft-handrews-relative-json-pointer: a non-negative integer (no
+/// leading zero), then `#` or a JSON Pointer.
+fn is_relative_json_pointer(value: &str) -> bool {
+    let digits = value.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || (digits > 1 && value.starts_with('0')) {
+        return false;
+    }
+    let rest = &value[digits..];
+    rest == "#" || is_json_pointer(rest)
 }
 
 #[cfg(test)]

@@ -1,0 +1,81 @@
+//! `#[derive(OneOf)]` and `#[derive(AnyOf)]`: a branch matches when it reads
+//! *and* validates, unlike serde's `untagged`, which takes the first that reads.
+
+use eventbind_runtime::{from_slice, AnyOf, OneOf, Validate};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, PartialEq, Serialize, Deserialize, Validate)]
+struct Small {
+    #[validate(maximum = 9)]
+    n: i64,
+}
+
+#[derive(Debug, PartialEq, Serialize, Deserialize, Validate)]
+struct Even {
+    #[validate(multiple_of = 2)]
+    n: i64,
+}
+
+#[derive(Debug, PartialEq, Serialize, OneOf, Validate)]
+#[serde(untagged)]
+enum Exactly {
+    Small(Small),
+    Even(Even),
+}
+
+#[derive(Debug, PartialEq, Serialize, AnyOf, Validate)]
+#[serde(untagged)]
+enum First {
+    Small(Small),
+    Even(Even),
+    Text(#[validate(min_length = 2)] String),
+    #[serde(deserialize_with = "eventbind_runtime::wire::read")]
+    Count(i64),
+}
+
+#[test]
+fn one_of_takes_the_only_branch_that_holds() {
+    assert_eq!(
+        from_slice::<Exactly>(br#"{"n": 3}"#).unwrap(),
+        Exactly::Small(Small { n: 3 })
+    );
+    // Small reads but fails its maximum; Even holds: serde's untagged would fail here.
+    assert_eq!(
+        from_slice::<Exactly>(br#"{"n": 12}"#).unwrap(),
+        Exactly::Even(Even { n: 12 })
+    );
+    let both = from_slice::<Exactly>(br#"{"n": 4}"#).unwrap_err();
+    assert!(both.to_string().contains("both Small and Even"), "{both}");
+    let neither = from_slice::<Exactly>(br#"{"n": 13}"#).unwrap_err();
+    assert!(neither.to_string().contains("matches none"), "{neither}");
+    assert!(neither.to_string().contains("/n"), "{neither}");
+}
+
+#[test]
+fn any_of_takes_the_first_branch_that_holds() {
+    assert_eq!(
+        from_slice::<First>(br#"{"n": 4}"#).unwrap(),
+        First::Small(Small { n: 4 })
+    );
+    assert_eq!(
+        from_slice::<First>(br#"{"n": 12}"#).unwrap(),
+        First::Even(Even { n: 12 })
+    );
+    assert_eq!(
+        from_slice::<First>(br#""ab""#).unwrap(),
+        First::Text("ab".into())
+    );
+    // A constraint on the variant's value counts, and the wire reader is used.
+    assert!(from_slice::<First>(br#""a""#).is_err());
+    assert_eq!(from_slice::<First>(b"3.0").unwrap(), First::Count(3));
+}
+
+#[test]
+fn the_fault_is_at_the_union() {
+    #[derive(Debug, Serialize, Deserialize, Validate)]
+    struct Holder {
+        value: Exactly,
+    }
+    let error = from_slice::<Holder>(br#"{"value": {"n": 13}}"#).unwrap_err();
+    assert_eq!(error.pointer(), "/value");
+}

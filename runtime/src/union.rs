@@ -1,0 +1,92 @@
+//! Reading `oneOf` / `anyOf` unions, for `#[derive(OneOf)]` and
+//! `#[derive(AnyOf)]`. A branch matches when the value reads as its type
+//! *and* validates: serde's `untagged` takes the first branch whose shape
+//! fits, even when its constraints then fail and a later branch would hold.
+
+use crate::validate::Validate;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// One branch: its name, and how to read a value as it.
+pub type Branch<T> = (&'static str, fn(&Value) -> Result<T, String>);
+
+/// Reads `value` as the branch's value `T`, wraps it in the union's
+/// variant and validates that (so constraints on the variant count); the
+/// error names the first fault.
+pub fn branch<T: DeserializeOwned, U: Validate>(
+    value: &Value,
+    wrap: fn(T) -> U,
+) -> Result<U, String> {
+    let typed = serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
+        let pointer = crate::parse::path_to_pointer(e.path());
+        located(&pointer, &e.inner().to_string())
+    })?;
+    validated(wrap(typed))
+}
+
+/// Like [`branch`], reading with a `deserialize_with` function.
+pub fn branch_with<T, U: Validate>(
+    value: &Value,
+    read: fn(&Value) -> Result<T, serde_json::Error>,
+    wrap: fn(T) -> U,
+) -> Result<U, String> {
+    let typed = read(value).map_err(|e| e.to_string())?;
+    validated(wrap(typed))
+}
+
+fn validated<U: Validate>(union: U) -> Result<U, String> {
+    match union.validate() {
+        Ok(()) => Ok(union),
+        Err(errors) => Err(errors
+            .first()
+            .map(|e| located(&e.pointer, &e.message))
+            .unwrap_or_default()),
+    }
+}
+
+fn located(pointer: &str, message: &str) -> String {
+    if pointer.is_empty() {
+        message.to_string()
+    } else {
+        format!("{pointer}: {message}")
+    }
+}
+
+/// `anyOf`: the first branch that matches.
+pub fn any_of<T>(value: &Value, branches: &[Branch<T>]) -> Result<T, String> {
+    let mut faults = Vec::new();
+    for (name, read) in branches {
+        match read(value) {
+            Ok(typed) => return Ok(typed),
+            Err(fault) => faults.push(format!("{name}: {fault}")),
+        }
+    }
+    Err(format!(
+        "matches none of the anyOf branches ({})",
+        faults.join("; ")
+    ))
+}
+
+/// `oneOf`: the one branch that matches; none, or two, is an error.
+pub fn one_of<T>(value: &Value, branches: &[Branch<T>]) -> Result<T, String> {
+    let mut found: Option<(&str, T)> = None;
+    let mut faults = Vec::new();
+    for (name, read) in branches {
+        match (read(value), &found) {
+            (Ok(_), Some((first, _))) => {
+                return Err(format!(
+                    "matches both {first} and {name}; oneOf allows exactly one"
+                ))
+            }
+            (Ok(typed), None) => found = Some((name, typed)),
+            (Err(fault), _) => faults.push(format!("{name}: {fault}")),
+        }
+    }
+    match found {
+        Some((_, typed)) => Ok(typed),
+        None => Err(format!(
+            "matches none of the oneOf branches ({})",
+            faults.join("; ")
+        )),
+    }
+}
