@@ -221,3 +221,28 @@ pub fn stale_files(files: &[GeneratedFile]) -> Vec<(PathBuf, bool)> {
         })
         .collect()
 }
+
+/// Files under `out_dir` that `files` does not hold: left by a spec since
+/// removed, or added by hand. `target` folders (build output) are not looked in.
+pub fn unexpected_files(out_dir: &Path, files: &[GeneratedFile]) -> Vec<PathBuf> {
+    let expected: std::collections::BTreeSet<&Path> =
+        files.iter().map(|f| f.path.as_path()).collect();
+    let mut found = Vec::new();
+    let mut pending = vec![out_dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+            if path.is_dir() {
+                if path.file_name().is_some_and(|n| n != "target") {
+                    pending.push(path);
+                }
+            } else if !expected.contains(path.as_path()) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}

@@ -107,6 +107,34 @@ fn generate_twice_changes_no_byte_and_check_tracks_hand_edits() {
     assert!(eventbind(work.path(), &["generate"]).status.success());
     assert_eq!(eventbind(work.path(), &["check"]).status.code(), Some(0));
     assert_eq!(snapshot(&generated), before);
+
+    // A crate whose spec is gone, and a file added by hand: not generated,
+    // so `check` fails on them (and `generate` says so, deleting nothing).
+    std::fs::rename(
+        work.path().join("specs/avaza"),
+        work.path().join("avaza-spec"),
+    )
+    .unwrap();
+    std::fs::write(generated.join("vertex/src/extra.rs"), "// by hand\n").unwrap();
+    let check = eventbind(work.path(), &["check"]);
+    assert_eq!(check.status.code(), Some(1));
+    let report = stdout(&check);
+    assert!(
+        report.contains("unexpected: generated/avaza/src/lib.rs"),
+        "{report}"
+    );
+    assert!(
+        report.contains("unexpected: generated/vertex/src/extra.rs"),
+        "{report}"
+    );
+    let generate = eventbind(work.path(), &["generate"]);
+    assert!(generate.status.success());
+    assert!(
+        String::from_utf8_lossy(&generate.stderr).contains("generated/vertex/src/extra.rs"),
+        "{}",
+        String::from_utf8_lossy(&generate.stderr)
+    );
+    assert!(generated.join("vertex/src/extra.rs").exists());
 }
 
 #[test]

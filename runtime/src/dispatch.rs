@@ -3,8 +3,9 @@
 //!
 //! The three outcomes stay apart ([`Outcome`]). An unknown event is never
 //! dropped: with no handler of the user's, it is kept in an [`UnknownLog`]
-//! the user can read, and when that is full the delivery is answered "retry
-//! later" so the vendor keeps it rather than it being lost here.
+//! the user can read, and logged (a `tracing` warning); when that is full
+//! the delivery is answered "retry later" so the vendor keeps it rather than
+//! it being lost here. An invalid payload is rejected, and logged.
 
 use crate::delivery::{BoxFuture, Delivery, Disposition};
 use crate::error::ParseError;
@@ -161,12 +162,29 @@ impl<E: Route + Send + 'static> Dispatcher<E> {
         Dispatcher {
             by_message: E::MESSAGES.iter().map(|_| None).collect(),
             any: None,
-            unknown: boxed(move |event, context: Context| {
+            unknown: boxed(move |event: UnknownEvent, context: Context| {
+                let key = event.key().map(str::to_owned);
+                let bytes = event.raw().len();
                 let kept = log.push(KeptUnknown {
                     event,
                     dedup_key: context.dedup_key().to_owned(),
                     received_at: SystemTime::now(),
                 });
+                if kept {
+                    tracing::warn!(
+                        key = key.as_deref(),
+                        dedup_key = context.dedup_key(),
+                        bytes,
+                        "eventbind: unknown event kept in the unknown log (no on_unknown handler)"
+                    );
+                } else {
+                    tracing::error!(
+                        key = key.as_deref(),
+                        dedup_key = context.dedup_key(),
+                        bytes,
+                        "eventbind: unknown log full; unknown event answered retry-later"
+                    );
+                }
                 async move {
                     if kept {
                         Disposition::Acknowledge
@@ -175,7 +193,14 @@ impl<E: Route + Send + 'static> Dispatcher<E> {
                     }
                 }
             }),
-            invalid: boxed(|_, _| async { Disposition::Reject }),
+            invalid: boxed(|error: ParseError, context: Context| {
+                tracing::warn!(
+                    dedup_key = context.dedup_key(),
+                    error = %error,
+                    "eventbind: invalid payload rejected (no on_invalid handler)"
+                );
+                async { Disposition::Reject }
+            }),
             unknown_log,
         }
     }

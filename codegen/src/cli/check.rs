@@ -1,6 +1,7 @@
-//! `eventbind check`: exit 1 naming each generated file that is stale or missing.
+//! `eventbind check`: exit 1 naming each generated file that is stale or
+//! missing, and each file under the output folder the generator does not write.
 
-use crate::builder::{generate_all, stale_files};
+use crate::builder::{generate_all, stale_files, unexpected_files};
 use crate::error::Result;
 use std::path::Path;
 
@@ -11,15 +12,30 @@ pub fn run(specs: &Path, out: &Path) -> Result<i32> {
         let what = if *missing { "missing" } else { "stale" };
         println!("{what}: {}", path.display());
     }
-    if stale.is_empty() {
+    let unexpected = unexpected_files(out, &files);
+    for path in &unexpected {
+        println!(
+            "unexpected: {} (not written by `eventbind generate`)",
+            path.display()
+        );
+    }
+    if stale.is_empty() && unexpected.is_empty() {
         println!("{} generated files are up to date", files.len());
-        Ok(0)
-    } else {
+        return Ok(0);
+    }
+    if !stale.is_empty() {
         println!(
             "{} of {} generated files need `eventbind generate`",
             stale.len(),
             files.len()
         );
-        Ok(1)
     }
+    if !unexpected.is_empty() {
+        println!(
+            "{} files under {} are not generated: delete them, or restore their spec",
+            unexpected.len(),
+            out.display()
+        );
+    }
+    Ok(1)
 }

@@ -1,11 +1,20 @@
 //! `eventbind generate`: rewrites every vendor crate; unchanged files are left alone.
 
-use crate::builder::{generate_all, generate_one, write_if_changed};
+use crate::builder::{generate_all, generate_one, unexpected_files, write_if_changed};
 use crate::error::Result;
 use std::path::Path;
 
 pub fn run(specs: &Path, out: &Path) -> Result<i32> {
-    write(&generate_all(specs, out)?)
+    let files = generate_all(specs, out)?;
+    let code = write(&files)?;
+    // Not deleted: a file here may be someone's work; `check` fails on it.
+    for path in unexpected_files(out, &files) {
+        eprintln!(
+            "warning: {} is not written by `eventbind generate` (a removed spec's, or added by hand)",
+            path.display()
+        );
+    }
+    Ok(code)
 }
 
 /// One crate from one spec (folder or document) into `out`.

@@ -1,7 +1,10 @@
 //! Random JSON instances of a model type: mostly valid ones built from the
 //! schema's shape and constraints, and near misses made by one mutation
 //! (a changed type, a length or bound just over the line, a missing or an
-//! extra member, a duplicated item).
+//! extra member, a duplicated item), including the forms serde's defaults
+//! misread: an object as an array of its values, an enum value as
+//! `{"value": null}`, date-times and UUIDs in forms their format does not
+//! name, integral floats, a trailing newline after an anchored pattern.
 
 use eventbind::model::{Additional, Catalog, Constraints, Ty, TyKind, TypeDef, TypeKind};
 use proptest::prelude::RngExt;
@@ -172,13 +175,34 @@ impl<'c> Generator<'c> {
         Value::String(text)
     }
 
+    /// A bound of `c`, or one step past it, for a value on the line.
+    fn near_bound(&mut self, c: &Constraints, step: f64) -> Option<f64> {
+        let bounds: Vec<f64> = [
+            c.minimum,
+            c.maximum,
+            c.exclusive_minimum,
+            c.exclusive_maximum,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if bounds.is_empty() || !self.rng.random_bool(0.25) {
+            return None;
+        }
+        let bound = bounds[self.rng.random_range(0..bounds.len())];
+        Some(bound + [0.0, step, -step][self.rng.random_range(0..3)])
+    }
+
     fn integer(&mut self, c: &Constraints) -> i64 {
-        let min = c
-            .minimum
+        if let Some(edge) = self.near_bound(c, 1.0) {
+            return (edge as i64).clamp(-MAX_SAFE_INTEGER, MAX_SAFE_INTEGER);
+        }
+        let lowest = c.minimum.or(c.exclusive_minimum.map(|m| m + 1.0));
+        let highest = c.maximum.or(c.exclusive_maximum.map(|m| m - 1.0));
+        let min = lowest
             .map_or(-1_000, |m| m.ceil() as i64)
             .max(-MAX_SAFE_INTEGER);
-        let max = c
-            .maximum
+        let max = highest
             .map_or(min.saturating_add(2_000), |m| m.floor() as i64)
             .min(MAX_SAFE_INTEGER);
         if max < min {
@@ -188,8 +212,15 @@ impl<'c> Generator<'c> {
     }
 
     fn number(&mut self, c: &Constraints) -> Value {
-        let min = c.minimum.unwrap_or(-1_000.0);
-        let max = c.maximum.unwrap_or(min + 2_000.0).max(min);
+        if let Some(edge) = self.near_bound(c, 0.5) {
+            return json!(edge);
+        }
+        let min = c.minimum.or(c.exclusive_minimum).unwrap_or(-1_000.0);
+        let max = c
+            .maximum
+            .or(c.exclusive_maximum)
+            .unwrap_or(min + 2_000.0)
+            .max(min);
         let value = min + (max - min) * self.rng.random::<f64>();
         // Integral numbers too: JSON does not tell 80000 from 80000.0 apart.
         if self.rng.random_bool(0.3) {
@@ -221,8 +252,17 @@ impl<'c> Generator<'c> {
         let Some(node) = value.pointer_mut(&target) else {
             return;
         };
-        let choice = self.rng.random_range(0..9);
+        let choice = self.rng.random_range(0..13);
         *node = match (choice, &*node) {
+            // An object as the array of its values (serde reads a struct from one).
+            (9, Value::Object(map)) => Value::Array(map.values().cloned().collect()),
+            // A string as serde's externally tagged enum form.
+            (9, Value::String(s)) => json!({ s.clone(): null }),
+            (10, Value::String(s)) => Value::String(self.misformat(s)),
+            // An integral number written as a float.
+            (10, Value::Number(n)) if n.is_i64() => json!(n.as_i64().unwrap_or(0) as f64),
+            (11, Value::String(s)) => Value::String(format!("{s}\n")),
+            (12, Value::String(s)) if !s.is_empty() => Value::String(s.chars().rev().collect()),
             (0, _) => json!("a string"),
             (1, _) => json!(12),
             (2, _) => json!(1.5),
@@ -258,6 +298,24 @@ impl<'c> Generator<'c> {
             (_, Value::Number(n)) => json!(n.as_f64().unwrap_or(0.0) * 1_000.0 + 1.0),
             (_, other) => json!([other.clone()]),
         };
+    }
+}
+
+impl Generator<'_> {
+    /// A date-time, date or UUID in a form its format does not name (or,
+    /// for other strings, one of those forms' look-alikes).
+    fn misformat(&mut self, s: &str) -> String {
+        let looks_like_date_time = s.len() > 19 && s.as_bytes().get(10) == Some(&b'T');
+        let looks_like_uuid = s.len() == 36 && s.as_bytes().get(8) == Some(&b'-');
+        match self.rng.random_range(0..4) {
+            0 if looks_like_date_time => s.replacen('T', " ", 1),
+            1 if looks_like_date_time => format!("{}+0000", s.trim_end_matches('Z')),
+            2 if looks_like_date_time => format!("{}:60Z", &s[..16]),
+            0 | 1 if looks_like_uuid => s.replace('-', ""),
+            2 if looks_like_uuid => format!("{{{s}}}"),
+            3 if looks_like_uuid => s.to_uppercase(),
+            _ => format!("{s}T00:00:00Z"),
+        }
     }
 }
 

@@ -60,6 +60,11 @@ fn generated_validators_agree_with_jsonschema() {
                 invalid += 1;
             }
         }
+        // Both verdicts must be common, or agreement says little.
+        assert!(
+            valid * 5 >= PER_VENDOR && invalid * 5 >= PER_VENDOR,
+            "{vendor}: {valid} valid and {invalid} invalid of {PER_VENDOR}: the generator no longer makes both"
+        );
         report.push(format!("{vendor}: {PER_VENDOR} instances over {} types, {valid} valid, {invalid} invalid, 0 disagreements", types.len()));
     }
     for line in report {
