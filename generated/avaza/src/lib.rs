@@ -265,8 +265,8 @@ pub struct TimesheetBody(#[validate(min_items = 1, max_items = 1)] pub Vec<Times
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct WebhookSubscriptionRequest {
-    /// The page Avaza sends the notifications for `event` to.
-    #[validate(format = "uri")]
+    /// The page Avaza sends the notifications for `event` to: a URL (the documentation types it as a
+    /// string, so no format is enforced).
     pub target_url: String,
     /// The event to subscribe to. Documented events: company_created, company_deleted, company_updated,
     /// contact_created, contact_deleted, contact_updated, invoice_created, invoice_sent,

@@ -128,6 +128,7 @@ pub fn closure<'c>(catalog: &'c Catalog, roots: &[&Ty]) -> Vec<&'c TypeDef> {
         if !seen.insert(def.name.as_str()) {
             continue;
         }
+        fragment_refs(def.constraints.fallback.as_ref(), &mut stack);
         match &def.kind {
             TypeKind::Struct { fields, additional } => {
                 fields.iter().for_each(|f| named_in(&f.ty, &mut stack));
@@ -149,12 +150,35 @@ pub fn closure<'c>(catalog: &'c Catalog, roots: &[&Ty]) -> Vec<&'c TypeDef> {
         .collect()
 }
 
-/// Names of the named types `ty` mentions.
+/// Names of the named types `ty` mentions, its fragment's `$ref`s included.
 fn named_in<'t>(ty: &'t Ty, out: &mut Vec<&'t str>) {
+    fragment_refs(ty.constraints.fallback.as_ref(), out);
     match &ty.kind {
         TyKind::Named { name } => out.push(name),
         TyKind::Array { items } => named_in(items, out),
         TyKind::Map { values } => named_in(values, out),
+        _ => {}
+    }
+}
+
+/// Types a schema fragment refers to (`{"$ref": "#/definitions/<Type>"}`).
+fn fragment_refs<'t>(fragment: Option<&'t Value>, out: &mut Vec<&'t str>) {
+    match fragment {
+        Some(Value::Object(map)) => {
+            for (key, value) in map {
+                match (key.as_str(), value) {
+                    ("$ref", Value::String(target)) => {
+                        if let Some(name) = target.strip_prefix("#/definitions/") {
+                            out.push(name);
+                        }
+                    }
+                    // Instance data, not schemas.
+                    ("enum" | "const" | "examples" | "default", _) => {}
+                    _ => fragment_refs(Some(value), out),
+                }
+            }
+        }
+        Some(Value::Array(items)) => items.iter().for_each(|item| fragment_refs(Some(item), out)),
         _ => {}
     }
 }
