@@ -278,3 +278,67 @@ fn a_spec_error_names_the_file_and_pointer() {
         "{stderr}"
     );
 }
+
+#[test]
+fn schema_and_docs_print_and_write_what_generate_writes() {
+    let repo = repo();
+    let generated = repo.join("generated/commenda/schemas");
+    let bundle = eventbind(&repo, &["schema", "--spec", "specs/commenda"]);
+    assert_eq!(bundle.status.code(), Some(0));
+    let on_disk = std::fs::read_to_string(generated.join("bundle.json")).unwrap();
+    assert_eq!(stdout(&bundle), on_disk);
+
+    let one = eventbind(
+        &repo,
+        &[
+            "schema",
+            "--spec",
+            "specs/commenda",
+            "--message",
+            "NexusThresholdStateAlert",
+        ],
+    );
+    assert_eq!(one.status.code(), Some(0));
+    let on_disk = std::fs::read_to_string(generated.join("NexusThresholdStateAlert.json")).unwrap();
+    assert_eq!(stdout(&one), on_disk);
+
+    let unknown = eventbind(
+        &repo,
+        &["schema", "--spec", "specs/commenda", "--message", "Nope"],
+    );
+    assert_eq!(unknown.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        said.contains("Nope") && said.contains("NexusThresholdStateAlert"),
+        "{said}"
+    );
+
+    let out = tempfile::tempdir().unwrap();
+    let docs = eventbind(
+        &repo,
+        &[
+            "docs",
+            "--spec",
+            "specs/vertex",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        docs.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&docs.stderr)
+    );
+    let markdown = std::fs::read_to_string(out.path().join("EVENTS.md")).unwrap();
+    let html = std::fs::read_to_string(out.path().join("index.html")).unwrap();
+    let loaded = eventbind::load::load(&repo.join("specs/vertex")).unwrap();
+    for message in &loaded.catalog.messages {
+        assert!(
+            markdown.contains(&format!("### Message `{}`", message.name)),
+            "{}",
+            message.name
+        );
+        assert!(html.contains(&message.name), "{}", message.name);
+    }
+}

@@ -79,3 +79,28 @@ fn the_fault_is_at_the_union() {
     let error = from_slice::<Holder>(br#"{"value": {"n": 13}}"#).unwrap_err();
     assert_eq!(error.pointer(), "/value");
 }
+
+/// A recursive union whose branches overlap: a list of trees, or a list of
+/// at least two trees. Read naively, `[[[[...]]]]` costs 2^depth.
+#[derive(Debug, PartialEq, Serialize, OneOf, Validate)]
+#[serde(untagged)]
+enum Tree {
+    Leaf(i64),
+    Pair(#[validate(min_items = 2)] Vec<Tree>),
+    Any(Vec<Tree>),
+}
+
+#[test]
+fn a_deeply_nested_overlapping_union_is_refused_not_hung() {
+    let shallow = from_slice::<Tree>(b"[[1], 2]").unwrap_err();
+    assert!(shallow.to_string().contains("both"), "{shallow}");
+    let depth = 60;
+    let body = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+    let error = from_slice::<Tree>(body.as_bytes()).unwrap_err();
+    assert!(
+        error.to_string().contains("too many union branches"),
+        "{error}"
+    );
+    // The budget is per read: the next value reads normally.
+    assert_eq!(from_slice::<Tree>(b"7").unwrap(), Tree::Leaf(7));
+}

@@ -6,6 +6,55 @@
 use crate::validate::Validate;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use std::cell::Cell;
+
+/// Most branches tried while reading one value, nested unions included.
+/// Recursive unions whose branches overlap cost exponential time in the
+/// depth of a payload; past this, reading stops instead of hanging.
+pub const BRANCH_BUDGET: u32 = 100_000;
+
+thread_local! {
+    /// Branches left for the union read now on this thread (`None`: no read).
+    static BUDGET: Cell<Option<u32>> = const { Cell::new(None) };
+}
+
+/// Holds the budget while the outermost union of a read is being read.
+struct Budget {
+    outermost: bool,
+}
+
+impl Budget {
+    fn enter() -> Budget {
+        let outermost = BUDGET.with(|b| b.get().is_none());
+        if outermost {
+            BUDGET.with(|b| b.set(Some(BRANCH_BUDGET)));
+        }
+        Budget { outermost }
+    }
+
+    /// Takes one branch attempt; `false` when none are left.
+    fn spend() -> bool {
+        BUDGET.with(|b| match b.get() {
+            Some(0) => false,
+            Some(n) => {
+                b.set(Some(n - 1));
+                true
+            }
+            None => true,
+        })
+    }
+}
+
+impl Drop for Budget {
+    fn drop(&mut self) {
+        if self.outermost {
+            BUDGET.with(|b| b.set(None));
+        }
+    }
+}
+
+const EXHAUSTED: &str =
+    "too many union branches to try (the value nests overlapping branches too deeply)";
 
 /// One branch: its name, and how to read a value as it.
 pub type Branch<T> = (&'static str, fn(&Value) -> Result<T, String>);
@@ -54,8 +103,12 @@ fn located(pointer: &str, message: &str) -> String {
 
 /// `anyOf`: the first branch that matches.
 pub fn any_of<T>(value: &Value, branches: &[Branch<T>]) -> Result<T, String> {
+    let _budget = Budget::enter();
     let mut faults = Vec::new();
     for (name, read) in branches {
+        if !Budget::spend() {
+            return Err(EXHAUSTED.to_string());
+        }
         match read(value) {
             Ok(typed) => return Ok(typed),
             Err(fault) => faults.push(format!("{name}: {fault}")),
@@ -69,9 +122,13 @@ pub fn any_of<T>(value: &Value, branches: &[Branch<T>]) -> Result<T, String> {
 
 /// `oneOf`: the one branch that matches; none, or two, is an error.
 pub fn one_of<T>(value: &Value, branches: &[Branch<T>]) -> Result<T, String> {
+    let _budget = Budget::enter();
     let mut found: Option<(&str, T)> = None;
     let mut faults = Vec::new();
     for (name, read) in branches {
+        if !Budget::spend() {
+            return Err(EXHAUSTED.to_string());
+        }
         match (read(value), &found) {
             (Ok(_), Some((first, _))) => {
                 return Err(format!(
