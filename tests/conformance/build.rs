@@ -43,6 +43,11 @@ fn main() {
                 } else {
                     generate(&suite, &out, &module, &group["schema"])
                 };
+                let fragments = match &outcome {
+                    Ok(_) => std::fs::read_to_string(out.join("groups").join(format!("{module}.rs")))
+                        .is_ok_and(|source| source.contains("schema = ")),
+                    Err(_) => false,
+                };
                 let parse = match &outcome {
                     Ok(root) => {
                         writeln!(modules, "#[allow(dead_code, clippy::all)]\nmod {module} {{ include!(concat!(env!(\"OUT_DIR\"), \"/groups/{module}.rs\")); }}").unwrap();
@@ -56,7 +61,7 @@ fn main() {
                 };
                 writeln!(
                     table,
-                    "    Group {{ set: {set:?}, file: {stem:?}, description: {description:?}, parse: {parse}, generation_error: {error}, tests: &["
+                    "    Group {{ set: {set:?}, file: {stem:?}, description: {description:?}, parse: {parse}, generation_error: {error}, fragments: {fragments}, tests: &["
                 )
                 .unwrap();
                 for case in group["tests"].as_array().into_iter().flatten() {

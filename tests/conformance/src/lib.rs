@@ -11,6 +11,9 @@ pub struct Group {
     pub parse: Option<fn(&[u8]) -> bool>,
     /// Why no type was generated, if none was.
     pub generation_error: Option<&'static str>,
+    /// Whether the generated code has `#[validate(schema = ...)]` fragments
+    /// (else Rust types and plain attributes decide every case).
+    pub fragments: bool,
     pub tests: &'static [Case],
 }
 

@@ -33,6 +33,7 @@ fn draft7_conformance() {
     let mut unexpected_failures = Vec::new();
     let mut unexpected_passes = Vec::new();
     let mut failing = Vec::new();
+    let (mut typed_cases, mut typed_passed) = (0, 0);
     for group in GROUPS {
         for case in group.tests {
             if std::env::var_os("CONFORMANCE_TRACE").is_some() {
@@ -45,6 +46,10 @@ fn draft7_conformance() {
                 Some(parse) => parse(case.data.as_bytes()) == case.valid,
                 None => false,
             };
+            if group.set == "required" && !group.fragments && group.parse.is_some() {
+                typed_cases += 1;
+                typed_passed += passed as usize;
+            }
             let is_format = group.set == "format";
             if is_format {
                 format_total += 1;
@@ -75,6 +80,9 @@ fn draft7_conformance() {
     let required_failed = required_total - required_passed;
     println!(
         "draft7 conformance: passed {required_passed} of {required_total} required ({required_failed} failed), passed {format_passed} of {format_total} format"
+    );
+    println!(
+        "  of the required cases, {typed_cases} are decided by Rust types and plain attributes alone (passed {typed_passed}); the rest by compiled schema fragments"
     );
     for line in &failing {
         println!("  failing: {line}");
