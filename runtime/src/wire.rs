@@ -163,6 +163,15 @@ pub struct UnknownValue {
     pub expected: &'static [&'static str],
 }
 
+impl UnknownValue {
+    pub fn new(found: &str, expected: &'static [&'static str]) -> Self {
+        UnknownValue {
+            found: found.to_string(),
+            expected,
+        }
+    }
+}
+
 impl fmt::Display for UnknownValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let list: Vec<String> = self.expected.iter().map(|v| format!("`{v}`")).collect();

@@ -90,12 +90,7 @@ impl std::str::FromStr for Action {
             "add" => Ok(Self::Add),
             "update" => Ok(Self::Update),
             "delete" => Ok(Self::Delete),
-            _ => {
-                Err(eventbind_runtime::wire::UnknownValue {
-                    found: wire.to_string(),
-                    expected: Self::VALUES,
-                })
-            }
+            _ => Err(eventbind_runtime::wire::UnknownValue::new(wire, Self::VALUES)),
         }
     }
 }

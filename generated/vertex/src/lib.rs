@@ -331,12 +331,7 @@ impl std::str::FromStr for TagValueType {
             "STRING" => Ok(Self::String),
             "BOOLEAN" => Ok(Self::Boolean),
             "NUMBER" => Ok(Self::Number),
-            _ => {
-                Err(eventbind_runtime::wire::UnknownValue {
-                    found: wire.to_string(),
-                    expected: Self::VALUES,
-                })
-            }
+            _ => Err(eventbind_runtime::wire::UnknownValue::new(wire, Self::VALUES)),
         }
     }
 }
@@ -630,12 +625,7 @@ impl std::str::FromStr for EventDeliveryStatus {
             "FAILED" => Ok(Self::Failed),
             "RETRYING" => Ok(Self::Retrying),
             "PERMANENTLY_FAILED" => Ok(Self::PermanentlyFailed),
-            _ => {
-                Err(eventbind_runtime::wire::UnknownValue {
-                    found: wire.to_string(),
-                    expected: Self::VALUES,
-                })
-            }
+            _ => Err(eventbind_runtime::wire::UnknownValue::new(wire, Self::VALUES)),
         }
     }
 }
@@ -1201,12 +1191,7 @@ impl std::str::FromStr for WebhookRecipientMethod {
             "POST" => Ok(Self::Post),
             "PUT" => Ok(Self::Put),
             "PATCH" => Ok(Self::Patch),
-            _ => {
-                Err(eventbind_runtime::wire::UnknownValue {
-                    found: wire.to_string(),
-                    expected: Self::VALUES,
-                })
-            }
+            _ => Err(eventbind_runtime::wire::UnknownValue::new(wire, Self::VALUES)),
         }
     }
 }
@@ -1398,12 +1383,7 @@ impl std::str::FromStr for SubscriptionType {
         match wire {
             "WEBHOOK" => Ok(Self::Webhook),
             "EMAIL" => Ok(Self::Email),
-            _ => {
-                Err(eventbind_runtime::wire::UnknownValue {
-                    found: wire.to_string(),
-                    expected: Self::VALUES,
-                })
-            }
+            _ => Err(eventbind_runtime::wire::UnknownValue::new(wire, Self::VALUES)),
         }
     }
 }
@@ -1840,12 +1820,7 @@ impl std::str::FromStr for WebhookRecipientSecurityScheme {
             "BASIC_AUTH" => Ok(Self::BasicAuth),
             "HMAC_SHA256" => Ok(Self::HmacSha256),
             "NONE" => Ok(Self::None),
-            _ => {
-                Err(eventbind_runtime::wire::UnknownValue {
-                    found: wire.to_string(),
-                    expected: Self::VALUES,
-                })
-            }
+            _ => Err(eventbind_runtime::wire::UnknownValue::new(wire, Self::VALUES)),
         }
     }
 }
@@ -1920,12 +1895,7 @@ impl std::str::FromStr for SubscriptionStatus {
             "DISABLED" => Ok(Self::Disabled),
             "ENABLED" => Ok(Self::Enabled),
             "SUSPENDED" => Ok(Self::Suspended),
-            _ => {
-                Err(eventbind_runtime::wire::UnknownValue {
-                    found: wire.to_string(),
-                    expected: Self::VALUES,
-                })
-            }
+            _ => Err(eventbind_runtime::wire::UnknownValue::new(wire, Self::VALUES)),
         }
     }
 }

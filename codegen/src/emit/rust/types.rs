@@ -87,10 +87,7 @@ pub fn type_item(def: &TypeDef, recursion: &Recursion, uses: &mut Uses) -> Token
                     fn from_str(wire: &str) -> Result<Self, Self::Err> {
                         match wire {
                             #(#from_wire)*
-                            _ => Err(eventbind_runtime::wire::UnknownValue {
-                                found: wire.to_string(),
-                                expected: Self::VALUES,
-                            }),
+                            _ => Err(eventbind_runtime::wire::UnknownValue::new(wire, Self::VALUES)),
                         }
                     }
                 }
