@@ -44,8 +44,10 @@ fn main() {
                     generate(&suite, &out, &module, &group["schema"])
                 };
                 let fragments = match &outcome {
-                    Ok(_) => std::fs::read_to_string(out.join("groups").join(format!("{module}.rs")))
-                        .is_ok_and(|source| source.contains("schema = ")),
+                    Ok(_) => {
+                        std::fs::read_to_string(out.join("groups").join(format!("{module}.rs")))
+                            .is_ok_and(|source| source.contains("schema = "))
+                    }
                     Err(_) => false,
                 };
                 let parse = match &outcome {

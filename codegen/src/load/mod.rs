@@ -3,11 +3,13 @@
 
 mod asyncapi;
 mod fragment;
+mod keywords;
 mod messages;
 pub mod naming;
 mod object;
 mod routes;
 pub mod schema;
+mod union;
 
 use crate::error::{Error, Result};
 use crate::model::Catalog;

@@ -6,6 +6,9 @@
 //! makes recursive schemas terminate.
 
 use crate::error::Result;
+pub(crate) use crate::load::keywords::{
+    constraints, declared_types, implied_type, merge_constraints,
+};
 use crate::load::naming::{item_name, type_name};
 use crate::model::{Constraints, EnumValue, Ty, TyKind, TypeDef, TypeKind, Variant};
 use crate::spec::{Documents, Location};
@@ -41,7 +44,7 @@ pub(crate) const ANNOTATIONS: &[&str] = &[
 ];
 
 /// Keywords the converter turns into Rust types or derive constraints.
-const HANDLED: &[&str] = &[
+pub(crate) const HANDLED: &[&str] = &[
     "$ref",
     "type",
     "format",
@@ -288,7 +291,7 @@ impl<'d> SchemaConverter<'d> {
     }
 
     /// The shape named by `type` (or implied by the keywords present).
-    fn by_type(
+    pub(crate) fn by_type(
         &mut self,
         location: &Location,
         schema: &Map<String, Value>,
@@ -428,171 +431,8 @@ impl<'d> SchemaConverter<'d> {
         Ok(Some(Ty::new(TyKind::Named { name })))
     }
 
-    /// `oneOf`/`anyOf` of a schema and `{type: null}`: that schema, nullable.
-    fn nullable_union(
-        &mut self,
-        location: &Location,
-        schema: &Map<String, Value>,
-        hint: &str,
-    ) -> Result<Option<Ty>> {
-        for keyword in ["oneOf", "anyOf"] {
-            let Some(Value::Array(branches)) = schema.get(keyword) else {
-                continue;
-            };
-            if branches.len() != 2
-                || schema.contains_key(if keyword == "oneOf" { "anyOf" } else { "oneOf" })
-            {
-                continue;
-            }
-            let is_null = |v: &Value| {
-                v.get("type").and_then(Value::as_str) == Some("null")
-                    && v.as_object().is_some_and(|m| m.len() == 1)
-            };
-            let other = match (is_null(&branches[0]), is_null(&branches[1])) {
-                (true, false) => 1,
-                (false, true) => 0,
-                _ => continue,
-            };
-            let mut ty = self.ty(&location.join(keyword).join(&other.to_string()), hint)?;
-            ty.nullable = true;
-            return Ok(Some(ty));
-        }
-        Ok(None)
-    }
-
-    /// `oneOf`/`anyOf`: constraints on one base type stay that type with an
-    /// embedded check; different shapes become a union type.
-    fn union(
-        &mut self,
-        location: &Location,
-        schema: &Map<String, Value>,
-        types: &[String],
-        hint: &str,
-    ) -> Result<Ty> {
-        let keyword = if schema.contains_key("oneOf") {
-            "oneOf"
-        } else {
-            "anyOf"
-        };
-        let Some(Value::Array(branches)) = schema.get(keyword) else {
-            return Err(location
-                .join(keyword)
-                .error(format!("{keyword} must be an array")));
-        };
-        if branches.is_empty() {
-            return Err(location
-                .join(keyword)
-                .error(format!("{keyword} must not be empty")));
-        }
-        let constraint_only = branches.iter().all(|b| is_constraint_only(b, types));
-        if constraint_only || schema.contains_key("oneOf") && schema.contains_key("anyOf") {
-            // The base type carries the shape; the branches are checked as JSON.
-            let mut rest = schema.clone();
-            rest.remove("oneOf");
-            rest.remove("anyOf");
-            let base_location = location.clone();
-            let mut ty = if rest.keys().any(|k| HANDLED.contains(&k.as_str())) {
-                self.by_type(&base_location, &rest, types, hint, false)?
-            } else {
-                Ty::new(TyKind::Any)
-            };
-            self.add_fallback(location, schema, &["oneOf", "anyOf"], &mut ty);
-            return Ok(ty);
-        }
-        let name = self.reserve(location, hint)?;
-        let def = self.def_base(location, &name)?;
-        let mut variants: Vec<Variant> = Vec::new();
-        for (index, branch) in branches.iter().enumerate() {
-            let branch_location = location.join(keyword).join(&index.to_string());
-            let variant_name = self.variant_name(&branch_location, branch)?;
-            if variants.iter().any(|v| v.name == variant_name) {
-                // Branches that cannot be told apart by name: the value stays
-                // JSON and the whole keyword is checked by an embedded schema.
-                self.unreserve(&name);
-                let mut ty = Ty::new(TyKind::Any);
-                self.add_fallback(location, schema, &[keyword], &mut ty);
-                return Ok(ty);
-            }
-            let ty = self.ty(&branch_location, &format!("{name}{variant_name}"))?;
-            variants.push(Variant {
-                name: variant_name,
-                ty,
-            });
-        }
-        // Reading picks the branch that reads and validates: exactly one for
-        // `oneOf` (the `OneOf` derive), the first for `anyOf`.
-        self.finish(
-            &name,
-            TypeDef {
-                kind: TypeKind::Union {
-                    variants,
-                    exclusive: keyword == "oneOf",
-                },
-                ..def
-            },
-        );
-        Ok(Ty::new(TyKind::Named { name }))
-    }
-
-    /// A union variant's name: the referenced component, the branch title, or its type.
-    fn variant_name(&mut self, location: &Location, branch: &Value) -> Result<String> {
-        if branch.get("$ref").is_some() {
-            let target = self.docs.follow(location)?;
-            if let Some(name) = component_name(&target) {
-                return Ok(type_name(&name));
-            }
-        }
-        if let Some(title) = branch.get("title").and_then(Value::as_str) {
-            return Ok(type_name(title));
-        }
-        let kind = match branch.get("type") {
-            Some(Value::String(t)) => t.as_str(),
-            _ => implied_type(branch.as_object().unwrap_or(&Map::new())).unwrap_or("value"),
-        };
-        Ok(type_name(kind))
-    }
-
-    /// `type: [string, integer]`: a union of the primitive shapes.
-    fn type_union(
-        &mut self,
-        location: &Location,
-        schema: &Map<String, Value>,
-        types: &[String],
-        hint: &str,
-    ) -> Result<Ty> {
-        let name = self.reserve(location, hint)?;
-        let def = self.def_base(location, &name)?;
-        let mut variants = Vec::new();
-        for t in types {
-            let mut single = schema.clone();
-            single.insert("type".into(), Value::String(t.clone()));
-            let ty = self.by_type(
-                location,
-                &single,
-                std::slice::from_ref(t),
-                &format!("{name}{}", type_name(t)),
-                false,
-            )?;
-            variants.push(Variant {
-                name: type_name(t),
-                ty,
-            });
-        }
-        self.finish(
-            &name,
-            TypeDef {
-                kind: TypeKind::Union {
-                    variants,
-                    exclusive: true,
-                },
-                ..def
-            },
-        );
-        Ok(Ty::new(TyKind::Named { name }))
-    }
-
     /// Gives up a name reserved for a type that is not made after all.
-    fn unreserve(&mut self, name: &str) {
+    pub(crate) fn unreserve(&mut self, name: &str) {
         if let Some(location) = self.by_name.remove(name) {
             self.by_origin.remove(&location);
         }
@@ -675,92 +515,6 @@ impl<'d> SchemaConverter<'d> {
     }
 }
 
-/// The `type`s a schema declares, and whether `null` is among them.
-fn declared_types(schema: &Map<String, Value>, location: &Location) -> Result<(Vec<String>, bool)> {
-    let mut nullable = schema.get("nullable") == Some(&Value::Bool(true));
-    let mut types = Vec::new();
-    match schema.get("type") {
-        None => {}
-        Some(Value::String(t)) => types.push(t.clone()),
-        Some(Value::Array(list)) => {
-            for t in list {
-                match t.as_str() {
-                    Some(t) => types.push(t.to_string()),
-                    None => return Err(location.join("type").error("type names must be strings")),
-                }
-            }
-        }
-        Some(_) => {
-            return Err(location
-                .join("type")
-                .error("type must be a string or an array of strings"))
-        }
-    }
-    if types.len() > 1 || types.iter().any(|t| t == "null") && types.len() > 1 {
-        if let Some(i) = types.iter().position(|t| t == "null") {
-            types.remove(i);
-            nullable = true;
-        }
-    }
-    // `integer` inside `number` adds nothing: `number` already allows integers.
-    if types.len() > 1 && types.iter().any(|t| t == "number") {
-        types.retain(|t| t != "integer");
-    }
-    Ok((types, nullable))
-}
-
-/// The type the keywords imply when `type` is absent.
-pub(crate) fn implied_type(schema: &Map<String, Value>) -> Option<&'static str> {
-    if schema.contains_key("properties")
-        || schema.contains_key("additionalProperties")
-        || schema.contains_key("required")
-    {
-        return Some("object");
-    }
-    if schema.contains_key("items") {
-        return Some("array");
-    }
-    if let Some(Value::Array(values)) = schema.get("enum") {
-        if !values.is_empty() && values.iter().all(Value::is_string) {
-            return Some("string");
-        }
-    }
-    if let Some(value) = schema.get("const") {
-        return match value {
-            Value::String(_) => Some("string"),
-            Value::Bool(_) => Some("boolean"),
-            Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
-            Value::Number(_) => Some("number"),
-            _ => None,
-        };
-    }
-    None
-}
-
-/// Whether a `oneOf`/`anyOf` branch only adds constraints to the base type.
-fn is_constraint_only(branch: &Value, base_types: &[String]) -> bool {
-    let Some(map) = branch.as_object() else {
-        return false;
-    };
-    let shape_keys = [
-        "properties",
-        "items",
-        "additionalProperties",
-        "$ref",
-        "allOf",
-        "oneOf",
-        "anyOf",
-    ];
-    if map.keys().any(|k| shape_keys.contains(&k.as_str())) {
-        return false;
-    }
-    match map.get("type") {
-        None => true,
-        Some(Value::String(t)) => base_types.len() == 1 && base_types[0] == *t,
-        _ => false,
-    }
-}
-
 /// The component name of a location that names a type, e.g.
 /// `#/components/schemas/Tag` → `Tag`, or a whole file → its stem.
 pub fn component_name(location: &Location) -> Option<String> {
@@ -781,107 +535,6 @@ pub fn component_name(location: &Location) -> Option<String> {
         [name] => Some(name.clone()),
         _ => None,
     }
-}
-
-/// The validation keywords of a schema node as model constraints.
-pub(crate) fn constraints(location: &Location, schema: &Map<String, Value>) -> Result<Constraints> {
-    let count = |key: &str| -> Result<Option<u64>> {
-        match schema.get(key) {
-            None => Ok(None),
-            Some(v) => v
-                .as_u64()
-                .or_else(|| {
-                    v.as_f64()
-                        .filter(|f| *f >= 0.0 && f.fract() == 0.0)
-                        .map(|f| f as u64)
-                })
-                .map(Some)
-                .ok_or_else(|| {
-                    location
-                        .join(key)
-                        .error(format!("{key} must be a non-negative integer"))
-                }),
-        }
-    };
-    let number = |key: &str| -> Result<Option<f64>> {
-        match schema.get(key) {
-            None | Some(Value::Bool(_)) => Ok(None),
-            Some(v) => v
-                .as_f64()
-                .map(Some)
-                .ok_or_else(|| location.join(key).error(format!("{key} must be a number"))),
-        }
-    };
-    let mut c = Constraints {
-        min_length: count("minLength")?,
-        max_length: count("maxLength")?,
-        pattern: match schema.get("pattern") {
-            None => None,
-            Some(Value::String(p)) => Some(p.clone()),
-            Some(_) => return Err(location.join("pattern").error("pattern must be a string")),
-        },
-        minimum: number("minimum")?,
-        maximum: number("maximum")?,
-        exclusive_minimum: number("exclusiveMinimum")?,
-        exclusive_maximum: number("exclusiveMaximum")?,
-        multiple_of: number("multipleOf")?,
-        min_items: count("minItems")?,
-        max_items: count("maxItems")?,
-        unique_items: schema.get("uniqueItems") == Some(&Value::Bool(true)),
-        min_properties: count("minProperties")?,
-        max_properties: count("maxProperties")?,
-        allowed: None,
-        fallback: None,
-    };
-    // Draft 4 / OpenAPI style: a boolean flag turning the bound exclusive.
-    if schema.get("exclusiveMinimum") == Some(&Value::Bool(true)) {
-        c.exclusive_minimum = c.minimum.take();
-    }
-    if schema.get("exclusiveMaximum") == Some(&Value::Bool(true)) {
-        c.exclusive_maximum = c.maximum.take();
-    }
-    if let Some(divisor) = c.multiple_of {
-        if divisor <= 0.0 {
-            return Err(location
-                .join("multipleOf")
-                .error("multipleOf must be greater than 0"));
-        }
-    }
-    if let Some(value) = schema.get("const") {
-        c.allowed = Some(vec![value.clone()]);
-    } else if let Some(values) = schema.get("enum") {
-        match values {
-            Value::Array(list) => c.allowed = Some(list.clone()),
-            _ => return Err(location.join("enum").error("enum must be an array")),
-        }
-    }
-    Ok(c)
-}
-
-/// Adds `extra` to `into`; an embedded schema is combined with `allOf`.
-pub(crate) fn merge_constraints(into: &mut Constraints, extra: Constraints) {
-    let fallback = match (into.fallback.take(), extra.fallback.clone()) {
-        (Some(a), Some(b)) => Some(serde_json::json!({ "allOf": [a, b] })),
-        (a, b) => a.or(b),
-    };
-    let keep = std::mem::take(into);
-    *into = Constraints {
-        min_length: keep.min_length.or(extra.min_length),
-        max_length: keep.max_length.or(extra.max_length),
-        pattern: keep.pattern.or(extra.pattern),
-        minimum: keep.minimum.or(extra.minimum),
-        maximum: keep.maximum.or(extra.maximum),
-        exclusive_minimum: keep.exclusive_minimum.or(extra.exclusive_minimum),
-        exclusive_maximum: keep.exclusive_maximum.or(extra.exclusive_maximum),
-        multiple_of: keep.multiple_of.or(extra.multiple_of),
-        min_items: keep.min_items.or(extra.min_items),
-        max_items: keep.max_items.or(extra.max_items),
-        unique_items: keep.unique_items || extra.unique_items,
-        min_properties: keep.min_properties.or(extra.min_properties),
-        max_properties: keep.max_properties.or(extra.max_properties),
-        allowed: keep.allowed.or(extra.allowed),
-        fallback,
-    };
 }
 
 /// A type name from a location's whole pointer, for when the usual name is

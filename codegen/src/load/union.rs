@@ -1,0 +1,199 @@
+//! `oneOf` / `anyOf` and `type` arrays: a nullable schema, a base type with
+//! constraint-only branches (checked by a fragment), or a union type with one
+//! variant per branch, named from its component, title or type.
+
+use super::naming::type_name;
+use super::schema::{component_name, implied_type, SchemaConverter, HANDLED};
+use crate::error::Result;
+use crate::model::{Ty, TyKind, TypeDef, TypeKind, Variant};
+use crate::spec::Location;
+use serde_json::{Map, Value};
+
+impl SchemaConverter<'_> {
+    /// `oneOf`/`anyOf` of a schema and `{type: null}`: that schema, nullable.
+    pub(crate) fn nullable_union(
+        &mut self,
+        location: &Location,
+        schema: &Map<String, Value>,
+        hint: &str,
+    ) -> Result<Option<Ty>> {
+        for keyword in ["oneOf", "anyOf"] {
+            let Some(Value::Array(branches)) = schema.get(keyword) else {
+                continue;
+            };
+            if branches.len() != 2
+                || schema.contains_key(if keyword == "oneOf" { "anyOf" } else { "oneOf" })
+            {
+                continue;
+            }
+            let is_null = |v: &Value| {
+                v.get("type").and_then(Value::as_str) == Some("null")
+                    && v.as_object().is_some_and(|m| m.len() == 1)
+            };
+            let other = match (is_null(&branches[0]), is_null(&branches[1])) {
+                (true, false) => 1,
+                (false, true) => 0,
+                _ => continue,
+            };
+            let mut ty = self.ty(&location.join(keyword).join(&other.to_string()), hint)?;
+            ty.nullable = true;
+            return Ok(Some(ty));
+        }
+        Ok(None)
+    }
+
+    /// `oneOf`/`anyOf`: constraints on one base type stay that type with an
+    /// embedded check; different shapes become a union type.
+    pub(crate) fn union(
+        &mut self,
+        location: &Location,
+        schema: &Map<String, Value>,
+        types: &[String],
+        hint: &str,
+    ) -> Result<Ty> {
+        let keyword = if schema.contains_key("oneOf") {
+            "oneOf"
+        } else {
+            "anyOf"
+        };
+        let Some(Value::Array(branches)) = schema.get(keyword) else {
+            return Err(location
+                .join(keyword)
+                .error(format!("{keyword} must be an array")));
+        };
+        if branches.is_empty() {
+            return Err(location
+                .join(keyword)
+                .error(format!("{keyword} must not be empty")));
+        }
+        let constraint_only = branches.iter().all(|b| is_constraint_only(b, types));
+        if constraint_only || schema.contains_key("oneOf") && schema.contains_key("anyOf") {
+            // The base type carries the shape; the branches are checked as JSON.
+            let mut rest = schema.clone();
+            rest.remove("oneOf");
+            rest.remove("anyOf");
+            let base_location = location.clone();
+            let mut ty = if rest.keys().any(|k| HANDLED.contains(&k.as_str())) {
+                self.by_type(&base_location, &rest, types, hint, false)?
+            } else {
+                Ty::new(TyKind::Any)
+            };
+            self.add_fallback(location, schema, &["oneOf", "anyOf"], &mut ty);
+            return Ok(ty);
+        }
+        let name = self.reserve(location, hint)?;
+        let def = self.def_base(location, &name)?;
+        let mut variants: Vec<Variant> = Vec::new();
+        for (index, branch) in branches.iter().enumerate() {
+            let branch_location = location.join(keyword).join(&index.to_string());
+            let variant_name = self.variant_name(&branch_location, branch)?;
+            if variants.iter().any(|v| v.name == variant_name) {
+                // Branches that cannot be told apart by name: the value stays
+                // JSON and the whole keyword is checked by an embedded schema.
+                self.unreserve(&name);
+                let mut ty = Ty::new(TyKind::Any);
+                self.add_fallback(location, schema, &[keyword], &mut ty);
+                return Ok(ty);
+            }
+            let ty = self.ty(&branch_location, &format!("{name}{variant_name}"))?;
+            variants.push(Variant {
+                name: variant_name,
+                ty,
+            });
+        }
+        // Reading picks the branch that reads and validates: exactly one for
+        // `oneOf` (the `OneOf` derive), the first for `anyOf`.
+        self.finish(
+            &name,
+            TypeDef {
+                kind: TypeKind::Union {
+                    variants,
+                    exclusive: keyword == "oneOf",
+                },
+                ..def
+            },
+        );
+        Ok(Ty::new(TyKind::Named { name }))
+    }
+
+    /// A union variant's name: the referenced component, the branch title, or its type.
+    fn variant_name(&mut self, location: &Location, branch: &Value) -> Result<String> {
+        if branch.get("$ref").is_some() {
+            let target = self.docs.follow(location)?;
+            if let Some(name) = component_name(&target) {
+                return Ok(type_name(&name));
+            }
+        }
+        if let Some(title) = branch.get("title").and_then(Value::as_str) {
+            return Ok(type_name(title));
+        }
+        let kind = match branch.get("type") {
+            Some(Value::String(t)) => t.as_str(),
+            _ => implied_type(branch.as_object().unwrap_or(&Map::new())).unwrap_or("value"),
+        };
+        Ok(type_name(kind))
+    }
+
+    /// `type: [string, integer]`: a union of the primitive shapes.
+    pub(crate) fn type_union(
+        &mut self,
+        location: &Location,
+        schema: &Map<String, Value>,
+        types: &[String],
+        hint: &str,
+    ) -> Result<Ty> {
+        let name = self.reserve(location, hint)?;
+        let def = self.def_base(location, &name)?;
+        let mut variants = Vec::new();
+        for t in types {
+            let mut single = schema.clone();
+            single.insert("type".into(), Value::String(t.clone()));
+            let ty = self.by_type(
+                location,
+                &single,
+                std::slice::from_ref(t),
+                &format!("{name}{}", type_name(t)),
+                false,
+            )?;
+            variants.push(Variant {
+                name: type_name(t),
+                ty,
+            });
+        }
+        self.finish(
+            &name,
+            TypeDef {
+                kind: TypeKind::Union {
+                    variants,
+                    exclusive: true,
+                },
+                ..def
+            },
+        );
+        Ok(Ty::new(TyKind::Named { name }))
+    }
+}
+
+/// Whether a `oneOf`/`anyOf` branch only adds constraints to the base type.
+fn is_constraint_only(branch: &Value, base_types: &[String]) -> bool {
+    let Some(map) = branch.as_object() else {
+        return false;
+    };
+    let shape_keys = [
+        "properties",
+        "items",
+        "additionalProperties",
+        "$ref",
+        "allOf",
+        "oneOf",
+        "anyOf",
+    ];
+    if map.keys().any(|k| shape_keys.contains(&k.as_str())) {
+        return false;
+    }
+    match map.get("type") {
+        None => true,
+        Some(Value::String(t)) => base_types.len() == 1 && base_types[0] == *t,
+        _ => false,
+    }
+}
