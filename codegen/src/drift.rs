@@ -319,7 +319,10 @@ impl<'a> Walker<'a> {
     }
 
     fn check_allowed(&mut self, allowed: &[Value], value: &Value, pointer: &str, path: &str) {
-        if !allowed.iter().any(|a| same_json(a, value)) {
+        if !allowed
+            .iter()
+            .any(|a| eventbind_runtime::check::json_equal(a, value))
+        {
             self.notes.push(Note::OutsideEnum {
                 path: path.to_string(),
                 pointer: pointer.to_string(),
@@ -357,22 +360,6 @@ impl<'a> Walker<'a> {
             TyKind::Map { .. } => value.is_object(),
             TyKind::Any => true,
         }
-    }
-}
-
-/// JSON equality as JSON Schema's `enum` means it: `1` equals `1.0`.
-fn same_json(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
-        }
-        _ => a == b,
     }
 }
 

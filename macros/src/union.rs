@@ -4,6 +4,7 @@
 //! only match (none, or two, is an error), `AnyOf` the first. A variant's
 //! `#[serde(deserialize_with = "path")]` is how its branch is read.
 
+use crate::validate::SerdeField;
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{Data, DeriveInput, Fields};
@@ -36,9 +37,9 @@ pub fn expand(input: &DeriveInput, exclusive: bool) -> syn::Result<TokenStream> 
         let ty = &field.ty;
         let label = ident.to_string();
         // serde takes it on the variant (newtype variants) or on its field.
-        let with = match deserialize_with(&variant.attrs)? {
+        let with = match SerdeField::read(&variant.attrs)?.deserialize_with {
             Some(path) => Some(path),
-            None => deserialize_with(&field.attrs)?,
+            None => SerdeField::read(&field.attrs)?.deserialize_with,
         };
         let read = match with {
             Some(path) => quote!(#union::branch_with(__v, |__d| #path(__d), Self::#ident)),
@@ -61,23 +62,4 @@ pub fn expand(input: &DeriveInput, exclusive: bool) -> syn::Result<TokenStream> 
             }
         }
     })
-}
-
-/// The path in `#[serde(deserialize_with = "path")]`, if the field has one.
-fn deserialize_with(attrs: &[syn::Attribute]) -> syn::Result<Option<syn::ExprPath>> {
-    let mut found = None;
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("deserialize_with") {
-                let lit: syn::LitStr = meta.value()?.parse()?;
-                found = Some(lit.parse()?);
-            } else if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            } else if meta.input.peek(syn::token::Paren) {
-                let _group: proc_macro2::Group = meta.input.parse()?;
-            }
-            Ok(())
-        })?;
-    }
-    Ok(found)
 }

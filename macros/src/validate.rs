@@ -221,14 +221,16 @@ fn constraints_of(attrs: &[Attribute]) -> syn::Result<Constraints> {
 
 /// What the derive needs from `#[serde(...)]`: the wire name and flattening.
 #[derive(Default)]
-struct SerdeField {
+pub(crate) struct SerdeField {
     rename: Option<String>,
     flatten: bool,
     skip: bool,
+    /// `deserialize_with = "path"`: how the value is read.
+    pub deserialize_with: Option<syn::ExprPath>,
 }
 
 impl SerdeField {
-    fn read(attrs: &[Attribute]) -> syn::Result<Self> {
+    pub(crate) fn read(attrs: &[Attribute]) -> syn::Result<Self> {
         let mut out = SerdeField::default();
         for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
             attr.parse_nested_meta(|meta| {
@@ -248,6 +250,9 @@ impl SerdeField {
                     }
                 } else if meta.path.is_ident("flatten") {
                     out.flatten = true;
+                } else if meta.path.is_ident("deserialize_with") {
+                    let lit: syn::LitStr = meta.value()?.parse()?;
+                    out.deserialize_with = Some(lit.parse()?);
                 } else if meta.path.is_ident("skip") || meta.path.is_ident("skip_deserializing") {
                     out.skip = true;
                 } else if meta.input.peek(syn::Token![=]) {
