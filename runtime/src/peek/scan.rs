@@ -15,17 +15,39 @@ use super::split_token;
 /// Deepest pointer followed here; deeper ones are left to the checking peek.
 const MAX_DEPTH: usize = 64;
 
-/// Bytes a string scan stops at: `"`, `\\`, control characters (below
-/// 0x20), and those of multi-byte UTF-8 (checked separately).
-static STOP: [bool; 256] = {
-    let mut table = [false; 256];
+/// Byte classes, so that each scanning loop is one table look-up per byte.
+/// `STRING`: where a string scan stops (`"`, `\\`, control characters below
+/// 0x20, and the bytes of multi-byte UTF-8, checked separately).
+const STRING: u8 = 1;
+/// Where skipping a nested value stops: a string, or a bracket.
+const NESTED: u8 = 2;
+/// What ends a number or a literal.
+const SCALAR_END: u8 = 4;
+
+static CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
     let mut b = 0;
     while b < 256 {
-        table[b] = b < 0x20 || b >= 0x80 || b == b'"' as usize || b == b'\\' as usize;
+        let c = b as u8;
+        if c < 0x20 || c >= 0x80 || c == b'"' || c == b'\\' {
+            table[b] |= STRING;
+        }
+        if matches!(c, b'"' | b'{' | b'}' | b'[' | b']') {
+            table[b] |= NESTED;
+        }
+        if matches!(c, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t') {
+            table[b] |= SCALAR_END;
+        }
         b += 1;
     }
     table
 };
+
+/// Whether `byte` is in class `class`.
+#[inline]
+fn is(byte: u8, class: u8) -> bool {
+    CLASS[byte as usize] & class != 0
+}
 
 /// The string at `pointer`, borrowed from `bytes`; `None` when it is not
 /// found, has escapes, or the reading gave up.
@@ -61,10 +83,12 @@ struct Scan<'a> {
 }
 
 impl<'a> Scan<'a> {
+    #[inline]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
 
+    #[inline]
     fn skip_ws(&mut self) {
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
             self.pos += 1;
@@ -74,13 +98,14 @@ impl<'a> Scan<'a> {
     /// At an opening quote: the raw bytes between the quotes, if they are
     /// the string's text (no escape, no control character) and valid UTF-8.
     /// Moves past the closing quote either way.
+    #[inline]
     fn string(&mut self) -> Option<Option<&'a [u8]>> {
         let start = self.pos + 1;
         let mut i = start;
         let mut plain = true;
         let mut ascii = true;
         loop {
-            while !STOP[*self.bytes.get(i)? as usize] {
+            while !is(*self.bytes.get(i)?, STRING) {
                 i += 1;
             }
             match self.bytes[i] {
@@ -104,25 +129,25 @@ impl<'a> Scan<'a> {
     }
 
     /// A string that is its own text, as `&str`.
+    #[inline]
     fn plain_str(&mut self) -> Option<&'a str> {
         std::str::from_utf8(self.string()??).ok()
     }
 
     /// A string that is its own text, as the bytes of its UTF-8.
+    #[inline]
     fn plain_bytes(&mut self) -> Option<&'a [u8]> {
         self.string()?
     }
 
+    #[inline]
     fn skip_value(&mut self) -> Option<()> {
         match self.peek()? {
             b'"' => self.string().map(drop),
             b'{' | b'[' => self.skip_nested(),
             _ => {
                 // A number or a literal runs to the next delimiter.
-                while let Some(b) = self.peek() {
-                    if matches!(b, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t') {
-                        break;
-                    }
+                while !is(self.peek()?, SCALAR_END) {
                     self.pos += 1;
                 }
                 Some(())
@@ -135,20 +160,22 @@ impl<'a> Scan<'a> {
     fn skip_nested(&mut self) -> Option<()> {
         let mut depth = 0usize;
         loop {
-            match self.peek()? {
+            while !is(self.peek()?, NESTED) {
+                self.pos += 1;
+            }
+            match self.bytes[self.pos] {
                 b'"' => {
                     self.string()?;
                     continue;
                 }
                 b'{' | b'[' => depth += 1,
-                b'}' | b']' => {
+                _ => {
                     depth -= 1;
                     if depth == 0 {
                         self.pos += 1;
                         return Some(());
                     }
                 }
-                _ => {}
             }
             self.pos += 1;
         }
