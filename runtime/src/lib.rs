@@ -16,6 +16,7 @@ pub mod http;
 pub mod idempotency;
 pub mod parse;
 pub mod path;
+pub mod pattern;
 pub mod peek;
 pub mod receive;
 pub mod route;

@@ -2,8 +2,12 @@
 //!
 //! Both peeks read the whole document (skipping values they do not need with
 //! `IgnoredAny`, which allocates nothing), so a malformed body is caught here.
+//! [`scan`] answers the same questions without checking the text, for callers
+//! that parse the document fully afterwards.
 
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+pub(crate) mod scan;
+
+use serde::de::{Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
 
@@ -33,6 +37,38 @@ pub fn string_at<'de>(
             Some(key) => Ok(Some(key)),
             None => Err(error),
         },
+    }
+}
+
+/// A member name, borrowed when it has no escapes (serde's `Cow<str>` always
+/// allocates).
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        de.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(v)))
     }
 }
 
@@ -99,7 +135,7 @@ impl<'de> Visitor<'de> for StringAt<'_, '_, 'de> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let next = split_token(self.rest);
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(Key(key)) = map.next_key()? {
             match next {
                 Some((token, rest)) if token_matches(&key, token) => {
                     map.next_value_seed(StringAt {
@@ -178,7 +214,7 @@ impl<'de, F: Fn(&str) -> Option<usize>> Visitor<'de> for PresentKeys<F> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<u64, A::Error> {
         let mut found = 0u64;
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(Key(key)) = map.next_key()? {
             if let Some(i) = (self.position)(&key).filter(|i| *i < 64) {
                 found |= 1 << i;
             }

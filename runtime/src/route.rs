@@ -174,7 +174,27 @@ impl<'a> PresenceKeys<'a> {
     }
 
     fn position(self, key: &str) -> Option<usize> {
-        self.iter().position(|k| k == key)
+        self.position_of(key.as_bytes())
+    }
+
+    /// [`PresenceKeys::position`] of a name given as UTF-8 bytes, with plain
+    /// loops (this runs for every member of every delivery).
+    fn position_of(self, key: &[u8]) -> Option<usize> {
+        match self {
+            PresenceKeys::List(list) => list.iter().position(|k| k.as_bytes() == key),
+            PresenceKeys::Messages(messages) => {
+                let mut index = 0;
+                for message in messages {
+                    for k in message.keys {
+                        if k.as_bytes() == key {
+                            return Some(index);
+                        }
+                        index += 1;
+                    }
+                }
+                None
+            }
+        }
     }
 
     fn get(self, index: usize) -> Option<&'a str> {
@@ -200,6 +220,54 @@ pub fn candidates<'m>(
 /// JSON. A key shared by several messages is settled by the payload: exactly
 /// one of them must accept it.
 pub fn route<R: Route>(name: Option<&str>, bytes: &[u8]) -> Result<R, ParseError> {
+    match quick_route(name, bytes) {
+        Some(event) => Ok(event),
+        None => checked_route(name, bytes),
+    }
+}
+
+/// [`route`] for a delivery that routes and parses cleanly, reading the bytes
+/// once: the key is found by [`crate::peek::scan`], which does not check the
+/// text, and is trusted because the full parse that follows (typed, or the
+/// raw value of an unknown event) succeeded, so the text is well-formed and
+/// the checking peek would have found the same key. `None` on anything else
+/// (no key found, a parse or validation failure, a shared key not settled by
+/// exactly one message): [`checked_route`] then does it all again, to report
+/// exactly what it always has.
+fn quick_route<R: Route>(name: Option<&str>, bytes: &[u8]) -> Option<R> {
+    let key: &str = match R::ROUTING {
+        Routing::Field(pointer) => crate::peek::scan::string_at(bytes, pointer)?,
+        Routing::Presence => {
+            let keys = PresenceKeys::Messages(R::MESSAGES);
+            let found = crate::peek::scan::present_keys(bytes, |k| keys.position_of(k))?;
+            if found.count_ones() != 1 {
+                return None;
+            }
+            keys.get(found.trailing_zeros() as usize)?
+        }
+        Routing::Name => name?,
+    };
+    let mut chosen = candidates(R::MESSAGES, key);
+    let Some(first) = chosen.next() else {
+        return UnknownEvent::from_slice(Some(key.to_owned()), bytes)
+            .ok()
+            .map(R::from_unknown);
+    };
+    let mut accepted = R::try_message(first, bytes);
+    for index in chosen {
+        if let Some(event) = R::try_message(index, bytes) {
+            if accepted.replace(event).is_some() {
+                return None;
+            }
+        }
+    }
+    accepted
+}
+
+/// [`route`] reading the document with the checking peek first, so that every
+/// failure is reported as what it is (malformed, unknown, invalid). It gives
+/// what [`route`] gives, in every case; public so that this can be tested.
+pub fn checked_route<R: Route>(name: Option<&str>, bytes: &[u8]) -> Result<R, ParseError> {
     let key = routing_key(R::ROUTING, R::MESSAGES, name, bytes)?;
     let owned_key = || Some(key.clone().into_owned());
     let mut chosen = candidates(R::MESSAGES, &key);
@@ -314,5 +382,99 @@ impl<E> Received<E> {
 
     pub fn into_parts(self) -> (Bytes, Outcome<E>) {
         (self.raw, self.outcome)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    /// Two messages sharing key `x`: `A` accepts a document with member `a`,
+    /// `B` one with member `b`.
+    #[derive(Debug, PartialEq)]
+    enum Shared {
+        A(Value),
+        B(Value),
+        Unknown(UnknownEvent),
+    }
+
+    impl Route for Shared {
+        const ROUTING: Routing = Routing::Field("/k");
+        const MESSAGES: &'static [MessageInfo] = &[
+            MessageInfo {
+                name: "A",
+                keys: &["x"],
+            },
+            MessageInfo {
+                name: "B",
+                keys: &["x", "y"],
+            },
+        ];
+
+        fn parse_message(index: usize, bytes: &[u8]) -> Result<Self, ParseError> {
+            let value: Value = crate::parse::from_slice(bytes)?;
+            let member = ["a", "b"][index];
+            match value.get(member) {
+                Some(_) if index == 0 => Ok(Shared::A(value)),
+                Some(_) => Ok(Shared::B(value)),
+                None => Err(ParseError::single(
+                    ErrorKind::InvalidPayload,
+                    "",
+                    format!("no member {member}"),
+                )),
+            }
+        }
+
+        fn try_message(index: usize, bytes: &[u8]) -> Option<Self> {
+            Self::parse_message(index, bytes).ok()
+        }
+
+        fn from_unknown(event: UnknownEvent) -> Self {
+            Shared::Unknown(event)
+        }
+
+        fn into_unknown(self) -> Result<UnknownEvent, Self> {
+            match self {
+                Shared::Unknown(event) => Ok(event),
+                other => Err(other),
+            }
+        }
+
+        fn message_name(&self) -> Option<&'static str> {
+            match self {
+                Shared::A(_) => Some("A"),
+                Shared::B(_) => Some("B"),
+                Shared::Unknown(_) => None,
+            }
+        }
+    }
+
+    #[test]
+    fn quick_and_checked_routing_agree_on_shared_keys() {
+        let docs: [&[u8]; 8] = [
+            br#"{"k":"x","a":1}"#,
+            br#"{"k":"x","b":1}"#,
+            br#"{"k":"x","a":1,"b":2}"#,
+            br#"{"k":"x"}"#,
+            br#"{"k":"y","a":1}"#,
+            br#"{"k":"z","a":1}"#,
+            br#"{"k":"x","a":1"#,
+            br#"{"kk":"x","a":1}"#,
+        ];
+        for doc in docs {
+            assert_eq!(
+                route::<Shared>(None, doc),
+                checked_route::<Shared>(None, doc),
+                "{}",
+                String::from_utf8_lossy(doc)
+            );
+        }
+        let both = route::<Shared>(None, br#"{"k":"x","a":1,"b":2}"#).unwrap_err();
+        assert!(both.to_string().contains("more than one message"), "{both}");
+        assert!(matches!(
+            route::<Shared>(None, br#"{"k":"x","b":1}"#),
+            Ok(Shared::B(_))
+        ));
     }
 }

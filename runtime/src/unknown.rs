@@ -21,7 +21,7 @@ impl UnknownEvent {
 
     /// Keeps `bytes`, which must be one well-formed JSON document.
     pub fn from_slice(key: Option<String>, bytes: &[u8]) -> Result<Self, serde_json::Error> {
-        let raw: Box<RawValue> = serde_json::from_slice(bytes)?;
+        let raw: Box<RawValue> = crate::parse::deserialize(bytes)?;
         Ok(UnknownEvent { key, raw })
     }
 

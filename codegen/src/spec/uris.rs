@@ -5,8 +5,10 @@
 use super::pointer;
 use crate::spec::Location;
 use serde_json::Value;
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
 use url::Url;
 
 /// Members whose values are instance data, not schemas: an `$id` there is
@@ -17,6 +19,9 @@ const DATA_KEYWORDS: &[&str] = &["enum", "const", "examples", "example", "defaul
 #[derive(Default, Debug)]
 pub struct Identifiers {
     by_uri: BTreeMap<String, Location>,
+    /// Files in which no node has an `$id` of its own: their base URI is the
+    /// same everywhere, so [`base_at`] need not walk them.
+    without_ids: BTreeSet<PathBuf>,
 }
 
 impl Identifiers {
@@ -24,47 +29,85 @@ impl Identifiers {
     pub fn register(&mut self, file: &Path, root: &Value, base: &Url) {
         self.by_uri
             .insert(without_fragment(base), Location::new(file, ""));
-        self.walk(file, root, "", base);
+        let mut at = String::new();
+        if !self.walk(file, root, &mut at, base) {
+            self.without_ids.insert(file.to_path_buf());
+        }
     }
 
-    fn walk(&mut self, file: &Path, node: &Value, at: &str, base: &Url) {
+    /// Whether every node of `file` has the base URI of the file itself.
+    pub fn has_one_base(&self, file: &Path) -> bool {
+        self.without_ids.contains(file)
+    }
+
+    /// Records the `$id`s below `node` (at pointer `at`, which is restored on
+    /// return); answers whether any node there has one (in data too).
+    fn walk(&mut self, file: &Path, node: &Value, at: &mut String, base: &Url) -> bool {
+        let mut seen = false;
         match node {
             Value::Object(map) => {
-                let base = match own_id(map).and_then(|id| base.join(id).ok()) {
+                let own = own_id(map);
+                seen = own.is_some();
+                // Borrowed unless this node rebases: most nodes have no `$id`.
+                let base: Cow<Url> = match own.and_then(|id| base.join(id).ok()) {
                     Some(resolved) => {
-                        let location = Location::new(file, at);
+                        let location = Location::new(file, at.as_str());
                         match resolved.fragment() {
                             // `"$id": "#foo"` names this node within the current base.
                             Some(name) if !name.is_empty() && !name.starts_with('/') => {
                                 self.by_uri.insert(resolved.to_string(), location);
-                                base.clone()
+                                Cow::Borrowed(base)
                             }
                             _ => {
                                 self.by_uri.insert(without_fragment(&resolved), location);
-                                resolved
+                                Cow::Owned(resolved)
                             }
                         }
                     }
-                    None => base.clone(),
+                    None => Cow::Borrowed(base),
                 };
-                for (key, child) in map {
-                    if !DATA_KEYWORDS.contains(&key.as_str()) {
-                        self.walk(file, child, &pointer::join(at, key), &base);
+                let len = at.len();
+                // Only objects have `$id`s: scalars are not visited.
+                for (key, child) in map.iter().filter(|(_, child)| is_container(child)) {
+                    if DATA_KEYWORDS.contains(&key.as_str()) {
+                        seen |= contains_id(child);
+                        continue;
                     }
+                    at.push('/');
+                    pointer::push_escaped(at, key);
+                    seen |= self.walk(file, child, at, &base);
+                    at.truncate(len);
                 }
             }
             Value::Array(items) => {
-                for (index, child) in items.iter().enumerate() {
-                    self.walk(file, child, &pointer::join(at, &index.to_string()), base);
+                let len = at.len();
+                for (index, child) in items.iter().enumerate().filter(|(_, c)| is_container(c)) {
+                    let _ = write!(at, "/{index}");
+                    seen |= self.walk(file, child, at, base);
+                    at.truncate(len);
                 }
             }
             _ => {}
         }
+        seen
     }
 
     /// The node an absolute URI (without fragment, or with a plain-name one) names.
     pub fn get(&self, uri: &str) -> Option<&Location> {
         self.by_uri.get(uri)
+    }
+}
+
+fn is_container(node: &Value) -> bool {
+    matches!(node, Value::Object(_) | Value::Array(_))
+}
+
+/// Whether any object at or below `node` has an `$id` of its own.
+fn contains_id(node: &Value) -> bool {
+    match node {
+        Value::Object(map) => own_id(map).is_some() || map.values().any(contains_id),
+        Value::Array(items) => items.iter().any(contains_id),
+        _ => false,
     }
 }
 
@@ -87,7 +130,7 @@ pub fn base_at(root: &Value, at: &str, base: &Url) -> Url {
     {
         if let Some(token) = token {
             let next = match node {
-                Value::Object(map) => map.get(token),
+                Value::Object(map) => map.get(token.as_str()),
                 Value::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
                 _ => None,
             };

@@ -56,11 +56,11 @@ pub fn crate_files(
     ]);
     // The generator formats its own output; `cargo fmt` leaves it as generated
     // so that `eventbind check` keeps holding.
-    let lib = quote! {
+    let mut lib = quote! {
         #crate_docs
         #![cfg_attr(rustfmt, rustfmt::skip)]
-        #items
     };
+    lib.extend(items);
     let manifest = cargo::manifest(catalog, spec_display, runtime, uses);
     Ok(vec![
         ("Cargo.toml".to_string(), manifest),
@@ -111,14 +111,14 @@ fn items(catalog: &Catalog, schemars: bool) -> (TokenStream, Uses) {
             use serde::Serialize;
         )
     };
-    let tokens = quote! {
+    let mut tokens = quote! {
         #runtime_import
         #serde_import
-
-        #(#enums)*
-        #(#types)*
-        #support
     };
+    // Moved in, not interpolated: `quote!` would copy every item's tokens.
+    tokens.extend(enums);
+    tokens.extend(types);
+    tokens.extend(support);
     (tokens, uses)
 }
 

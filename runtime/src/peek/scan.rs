@@ -1,0 +1,419 @@
+//! A quick, non-validating reading of JSON text: finds a routing key by
+//! skipping bytes instead of parsing them.
+//!
+//! It is exact on well-formed JSON and never fails on anything else (it may
+//! then answer anything, or give up). Its answer is trusted only after a full
+//! parse of the same bytes has succeeded, which proves them well-formed; so
+//! checking syntax here would be paid twice. It gives up (`None`) wherever the
+//! checking peek in `peek.rs` could reject what a typed parse accepts (escapes,
+//! control characters or invalid UTF-8 in a member name on the way, a scalar
+//! where the pointer leads on), so that a document it answers for is one the
+//! checking peek would have answered the same for.
+
+use super::split_token;
+
+/// Deepest pointer followed here; deeper ones are left to the checking peek.
+const MAX_DEPTH: usize = 64;
+
+/// Byte classes, so that each scanning loop is one table look-up per byte.
+/// `STRING`: where a string scan stops (`"`, `\\`, control characters below
+/// 0x20, and the bytes of multi-byte UTF-8, checked separately).
+const STRING: u8 = 1;
+/// Where skipping a nested value stops: a string, or a bracket.
+const NESTED: u8 = 2;
+/// What ends a number or a literal.
+const SCALAR_END: u8 = 4;
+
+static CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c < 0x20 || c >= 0x80 || c == b'"' || c == b'\\' {
+            table[b] |= STRING;
+        }
+        if matches!(c, b'"' | b'{' | b'}' | b'[' | b']') {
+            table[b] |= NESTED;
+        }
+        if matches!(c, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t') {
+            table[b] |= SCALAR_END;
+        }
+        b += 1;
+    }
+    table
+};
+
+/// Whether `byte` is in class `class`.
+#[inline]
+fn is(byte: u8, class: u8) -> bool {
+    CLASS[byte as usize] & class != 0
+}
+
+/// The string at `pointer`, borrowed from `bytes`; `None` when it is not
+/// found, has escapes, or the reading gave up.
+pub(crate) fn string_at<'a>(bytes: &'a [u8], pointer: &str) -> Option<&'a str> {
+    Scan { bytes, pos: 0 }.find(pointer, 0)?
+}
+
+/// The top-level member names as a bit set, `position` giving each name's
+/// bit (as [`super::present_keys`] does); `None` when the document is not an
+/// object or a name cannot be read without decoding.
+pub(crate) fn present_keys(bytes: &[u8], position: impl Fn(&[u8]) -> Option<usize>) -> Option<u64> {
+    let mut scan = Scan { bytes, pos: 0 };
+    scan.skip_ws();
+    if scan.peek()? != b'{' {
+        return None;
+    }
+    scan.pos += 1;
+    let mut found = 0u64;
+    scan.members(|scan, key| {
+        if let Some(i) = position(key).filter(|i| *i < 64) {
+            found |= 1 << i;
+        }
+        scan.skip_ws();
+        scan.skip_value()?;
+        Some(false)
+    })?;
+    Some(found)
+}
+
+struct Scan<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Scan<'a> {
+    #[inline]
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    #[inline]
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    /// At an opening quote: the raw bytes between the quotes, if they are
+    /// the string's text (no escape, no control character) and valid UTF-8.
+    /// Moves past the closing quote either way.
+    #[inline]
+    fn string(&mut self) -> Option<Option<&'a [u8]>> {
+        let start = self.pos + 1;
+        let mut i = start;
+        let mut plain = true;
+        let mut ascii = true;
+        loop {
+            while !is(*self.bytes.get(i)?, STRING) {
+                i += 1;
+            }
+            match self.bytes[i] {
+                b'"' => {
+                    self.pos = i + 1;
+                    let raw = &self.bytes[start..i];
+                    let text = plain && (ascii || std::str::from_utf8(raw).is_ok());
+                    return Some(text.then_some(raw));
+                }
+                b'\\' => {
+                    plain = false;
+                    i += 2;
+                }
+                b => {
+                    plain &= b >= 0x80;
+                    ascii = false;
+                    i += 1;
+                }
+            }
+        }
+    }
+
+    /// A string that is its own text, as `&str`.
+    #[inline]
+    fn plain_str(&mut self) -> Option<&'a str> {
+        std::str::from_utf8(self.string()??).ok()
+    }
+
+    /// A string that is its own text, as the bytes of its UTF-8.
+    #[inline]
+    fn plain_bytes(&mut self) -> Option<&'a [u8]> {
+        self.string()?
+    }
+
+    #[inline]
+    fn skip_value(&mut self) -> Option<()> {
+        match self.peek()? {
+            b'"' => self.string().map(drop),
+            b'{' | b'[' => self.skip_nested(),
+            _ => {
+                // A number or a literal runs to the next delimiter.
+                while !is(self.peek()?, SCALAR_END) {
+                    self.pos += 1;
+                }
+                Some(())
+            }
+        }
+    }
+
+    /// At `{` or `[`: moves past the matching close, counting brackets
+    /// outside strings (well-formed text pairs them).
+    fn skip_nested(&mut self) -> Option<()> {
+        let mut depth = 0usize;
+        loop {
+            while !is(self.peek()?, NESTED) {
+                self.pos += 1;
+            }
+            match self.bytes[self.pos] {
+                b'"' => {
+                    self.string()?;
+                    continue;
+                }
+                b'{' | b'[' => depth += 1,
+                _ => {
+                    depth -= 1;
+                    if depth == 0 {
+                        self.pos += 1;
+                        return Some(());
+                    }
+                }
+            }
+            self.pos += 1;
+        }
+    }
+
+    /// Just inside `{`: calls `each` with every member name, the scan at its
+    /// value (after the colon); `each` consumes the value and answers whether
+    /// to stop. Returns whether it stopped early.
+    fn members(
+        &mut self,
+        mut each: impl FnMut(&mut Self, &'a [u8]) -> Option<bool>,
+    ) -> Option<bool> {
+        self.skip_ws();
+        if self.peek()? == b'}' {
+            self.pos += 1;
+            return Some(false);
+        }
+        loop {
+            self.skip_ws();
+            if self.peek()? != b'"' {
+                return None;
+            }
+            let key = self.plain_bytes()?;
+            self.skip_ws();
+            if self.peek()? != b':' {
+                return None;
+            }
+            self.pos += 1;
+            if each(self, key)? {
+                return Some(true);
+            }
+            self.skip_ws();
+            match self.peek()? {
+                b',' => self.pos += 1,
+                b'}' => {
+                    self.pos += 1;
+                    return Some(false);
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// Just inside `[`: like [`Scan::members`], with each element's index.
+    fn elements(&mut self, mut each: impl FnMut(&mut Self, usize) -> Option<bool>) -> Option<bool> {
+        self.skip_ws();
+        if self.peek()? == b']' {
+            self.pos += 1;
+            return Some(false);
+        }
+        let mut index = 0;
+        loop {
+            self.skip_ws();
+            if each(self, index)? {
+                return Some(true);
+            }
+            self.skip_ws();
+            match self.peek()? {
+                b',' => self.pos += 1,
+                b']' => {
+                    self.pos += 1;
+                    return Some(false);
+                }
+                _ => return None,
+            }
+            index += 1;
+        }
+    }
+
+    /// At a value: the string at `rest` below it (`Some(None)` when there is
+    /// none, the value consumed), following the first match of each token in
+    /// document order as the checking peek does, and going on past a match
+    /// that does not lead to a string.
+    fn find(&mut self, rest: &str, depth: usize) -> Option<Option<&'a str>> {
+        self.skip_ws();
+        if rest.is_empty() {
+            // Anything but a string here would be read by the checking peek
+            // (and could be refused by it); leave that case to it.
+            return if self.peek()? == b'"' {
+                self.plain_str().map(Some)
+            } else {
+                None
+            };
+        }
+        let (token, below) = split_token(rest)?;
+        if depth >= MAX_DEPTH || token.contains('~') {
+            return None;
+        }
+        let mut found = None;
+        let stopped = match self.peek()? {
+            b'{' => {
+                self.pos += 1;
+                self.members(|scan, key| {
+                    if key != token.as_bytes() {
+                        scan.skip_ws();
+                        scan.skip_value()?;
+                        return Some(false);
+                    }
+                    found = scan.descend(below, depth)?;
+                    Some(found.is_some())
+                })?
+            }
+            b'[' => {
+                let wanted = token.parse::<usize>().ok();
+                self.pos += 1;
+                self.elements(|scan, index| {
+                    if Some(index) != wanted {
+                        scan.skip_value()?;
+                        return Some(false);
+                    }
+                    found = scan.descend(below, depth)?;
+                    Some(found.is_some())
+                })?
+            }
+            _ => return None,
+        };
+        debug_assert_eq!(stopped, found.is_some());
+        Some(found)
+    }
+
+    /// At the value a token matched: follows `below` into it.
+    fn descend(&mut self, below: &str, depth: usize) -> Option<Option<&'a str>> {
+        self.skip_ws();
+        match (self.peek()?, below.is_empty()) {
+            (b'"', true) | (b'{' | b'[', false) => self.find(below, depth + 1),
+            // A value the pointer cannot go on through: the checking peek
+            // would parse it, so leave it to that.
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_first_string_in_document_order() {
+        let doc = br#" { "a" : [1, {"x": "no"}], "data":{"type":"T1", "b": {}}, "z":null}"#;
+        assert_eq!(string_at(doc, "/data/type"), Some("T1"));
+        assert_eq!(string_at(doc, "/a/1/x"), Some("no"));
+        assert_eq!(string_at(doc, "/a/01/x"), Some("no"));
+        assert_eq!(string_at(doc, "/missing"), None);
+        let dup = br#"{"d": {"t": 1}, "d": {"t": "second"}}"#;
+        assert_eq!(string_at(dup, "/d/t"), None, "a scalar on the way is left");
+        let dup = br#"{"d": {}, "d": {"t": "second"}}"#;
+        assert_eq!(string_at(dup, "/d/t"), Some("second"));
+        assert_eq!(string_at(br#""root""#, ""), Some("root"));
+    }
+
+    #[test]
+    fn gives_up_where_the_text_needs_decoding() {
+        assert_eq!(string_at(br#"{"topic":"a\"b"}"#, "/topic"), None);
+        assert_eq!(string_at(br#"{"t\u006fpic":"x"}"#, "/topic"), None);
+        assert_eq!(string_at(b"{\"k\x01\":1,\"topic\":\"x\"}", "/topic"), None);
+        assert_eq!(string_at(b"{\"\xff\":1,\"topic\":\"x\"}", "/topic"), None);
+        assert_eq!(string_at(br#"{"a~b":"x"}"#, "/a~0b"), None);
+        assert_eq!(string_at(br#"{"topic":1}"#, "/topic"), None);
+    }
+
+    #[test]
+    fn skips_brackets_inside_strings() {
+        let doc = br#"{"a":{"s":"}]\"{","n":[[],{}]},"topic":"T"}"#;
+        assert_eq!(string_at(doc, "/topic"), Some("T"));
+        let keys = ["a", "topic"];
+        let position = |k: &[u8]| keys.iter().position(|x| x.as_bytes() == k);
+        assert_eq!(present_keys(doc, position), Some(0b11));
+        assert_eq!(present_keys(b"[1]", position), None);
+        assert_eq!(present_keys(b"{}", position), Some(0));
+    }
+
+    /// What `Scan::string` must answer, byte by byte.
+    fn reference(text: &[u8]) -> Option<(Option<&[u8]>, usize)> {
+        let mut i = 1;
+        let mut plain = true;
+        loop {
+            match *text.get(i)? {
+                b'"' => {
+                    let raw = &text[1..i];
+                    let ok = plain && std::str::from_utf8(raw).is_ok();
+                    return Some((ok.then_some(raw), i + 1));
+                }
+                b'\\' => {
+                    plain = false;
+                    i += 2;
+                }
+                b => {
+                    plain &= b >= 0x20;
+                    i += 1;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn reads_strings_as_the_reference_does() {
+        let specials: [&[u8]; 9] = [
+            b"\"",
+            b"\\\"",
+            b"\\n",
+            b"\x01",
+            b"\x1f",
+            b"\x7f",
+            "é".as_bytes(),
+            b"\xff",
+            b"\xa0\x80",
+        ];
+        for len in 0..20 {
+            for at in 0..=len {
+                for special in specials {
+                    let mut text = vec![b'"'];
+                    text.extend(std::iter::repeat_n(b'a', at));
+                    text.extend_from_slice(special);
+                    text.extend(std::iter::repeat_n(b'b', len - at));
+                    text.extend_from_slice(b"\" tail\"");
+                    let mut scan = Scan {
+                        bytes: &text,
+                        pos: 0,
+                    };
+                    let got = scan.string().map(|raw| (raw, scan.pos));
+                    assert_eq!(
+                        got,
+                        reference(&text),
+                        "{:?}",
+                        String::from_utf8_lossy(&text)
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn never_panics_on_truncated_text() {
+        let doc = br#"{"a":[1,{"x":"y\"z"}],"data":{"type":"T"},"n":-1.5e3,"t":true}"#;
+        for end in 0..doc.len() {
+            let _ = string_at(&doc[..end], "/data/type");
+            let _ = string_at(&doc[..end], "/a/1/x");
+            let _ = present_keys(&doc[..end], |_| Some(0));
+        }
+    }
+}
