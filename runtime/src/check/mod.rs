@@ -18,8 +18,9 @@ fn char_len(value: &str) -> usize {
 }
 
 pub fn min_length(value: &str, min: usize, at: &Path<'_>, errors: &mut Errors) {
-    // Byte length bounds code points from above, so most strings skip counting.
-    if value.len() < min || char_len(value) < min {
+    // A code point is 1 to 4 bytes: the byte length alone settles most strings.
+    let long_enough = value.len() >= min.saturating_mul(4);
+    if value.len() < min || (!long_enough && char_len(value) < min) {
         let found = char_len(value);
         errors.push(
             at,
@@ -39,10 +40,17 @@ pub fn max_length(value: &str, max: usize, at: &Path<'_>, errors: &mut Errors) {
 }
 
 /// A `pattern` keyword, compiled once with ECMA-262 semantics (as JSON Schema
-/// specifies) the first time it is used.
+/// specifies) the first time it is used. A pattern that is one character
+/// class repeated between anchors (`^[0-9]+$`) is decided without a regex
+/// engine ([`crate::pattern`]); any other runs in `regress`.
 pub struct Pattern {
     source: &'static str,
-    compiled: OnceLock<Result<regress::Regex, String>>,
+    compiled: OnceLock<Result<Compiled, String>>,
+}
+
+enum Compiled {
+    Run(crate::pattern::ClassRun),
+    Regex(regress::Regex),
 }
 
 impl Pattern {
@@ -60,10 +68,16 @@ impl Pattern {
     /// Whether `value` contains a match (patterns are not anchored).
     pub fn is_match(&self, value: &str) -> Result<bool, &str> {
         let compiled = self.compiled.get_or_init(|| {
-            regress::Regex::with_flags(self.source, "u").map_err(|e| e.to_string())
+            // Compiled by regress even when not run by it: the same patterns are errors.
+            let regex = regress::Regex::with_flags(self.source, "u").map_err(|e| e.to_string())?;
+            Ok(match crate::pattern::ClassRun::parse(self.source) {
+                Some(run) => Compiled::Run(run),
+                None => Compiled::Regex(regex),
+            })
         });
         match compiled {
-            Ok(re) => Ok(re.find(value).is_some()),
+            Ok(Compiled::Run(run)) => Ok(run.is_match(value)),
+            Ok(Compiled::Regex(re)) => Ok(re.find(value).is_some()),
             Err(e) => Err(e.as_str()),
         }
     }
