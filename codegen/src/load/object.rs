@@ -170,7 +170,8 @@ impl SchemaConverter<'_> {
                     parents.push(parent);
                 }
             }
-            let node = self.docs.node(&target)?.clone();
+            let shared = self.docs.shared(&target)?;
+            let node = shared.get();
             if let Some(Value::Array(inner)) = node.get("allOf") {
                 self.collect_parts(&target, inner.len(), parts, parents, depth + 1)?;
             }
@@ -192,8 +193,8 @@ impl SchemaConverter<'_> {
         let mut additional = Additional::Keep;
         let mut constraints_out = crate::model::Constraints::default();
         for part in parts {
-            let node = self.docs.node(part)?.clone();
-            let Some(map) = node.as_object() else {
+            let shared = self.docs.shared(part)?;
+            let Some(map) = shared.get().as_object() else {
                 continue;
             };
             if let Some(list) = map.get("required") {

@@ -210,8 +210,9 @@ impl<'d> SchemaConverter<'d> {
     }
 
     fn convert_inner(&mut self, location: &Location, hint: &str, must_name: bool) -> Result<Ty> {
-        let node = self.docs.node(location)?.clone();
-        let schema = match node {
+        // Shared, not copied: a deep copy per node made loading quadratic in depth.
+        let node = self.docs.shared(location)?;
+        let schema = match node.get() {
             Value::Bool(true) => return Ok(Ty::new(TyKind::Any)),
             Value::Bool(false) => {
                 let mut ty = Ty::new(TyKind::Any);

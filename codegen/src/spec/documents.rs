@@ -8,6 +8,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 use url::Url;
 
 /// Largest spec file read; a larger one is almost certainly not a spec.
@@ -71,10 +72,27 @@ impl fmt::Display for Location {
     }
 }
 
+/// A node of a loaded document, by a shared handle on the document.
+#[derive(Clone, Debug)]
+pub struct SharedNode {
+    root: Arc<Value>,
+    pointer: String,
+}
+
+impl SharedNode {
+    /// The node. (It was found when the handle was made; documents are not
+    /// changed once read, so it is still there.)
+    pub fn get(&self) -> &Value {
+        static MISSING: Value = Value::Null;
+        pointer::get(&self.root, &self.pointer).unwrap_or(&MISSING)
+    }
+}
+
 /// Every file read so far, by path, with the base URI each was read as.
 #[derive(Default, Debug)]
 pub struct Documents {
-    files: BTreeMap<PathBuf, Value>,
+    /// Shared, so a converter can hold a node while it reads more files.
+    files: BTreeMap<PathBuf, Arc<Value>>,
     bases: BTreeMap<PathBuf, Url>,
     by_url: BTreeMap<String, PathBuf>,
     ids: Identifiers,
@@ -122,7 +140,7 @@ impl Documents {
                 .insert(uris::without_fragment(&base), path.clone());
             self.bases.insert(path.clone(), base);
         }
-        self.files.insert(path.clone(), value);
+        self.files.insert(path.clone(), Arc::new(value));
         path
     }
 
@@ -136,7 +154,7 @@ impl Documents {
     }
 
     pub fn root(&self, file: &Path) -> Option<&Value> {
-        by_path(&self.files, file)
+        by_path(&self.files, file).map(|root| root.as_ref())
     }
 
     /// The node at `location`, or an error naming it.
@@ -144,6 +162,19 @@ impl Documents {
         let root = by_path(&self.files, &location.file)
             .ok_or_else(|| location.error("file was not loaded"))?;
         pointer::get(root, &location.pointer).ok_or_else(|| location.error("no such node"))
+    }
+
+    /// The node at `location`, held apart from `self` (its file's document is
+    /// shared, not copied): for readers that load or convert more meanwhile.
+    pub fn shared(&self, location: &Location) -> Result<SharedNode> {
+        self.node(location)?;
+        let root = by_path(&self.files, &location.file)
+            .cloned()
+            .ok_or_else(|| location.error("file was not loaded"))?;
+        Ok(SharedNode {
+            root,
+            pointer: location.pointer.clone(),
+        })
     }
 
     /// Where the `$ref` string `reference`, found at `from`, points: resolved

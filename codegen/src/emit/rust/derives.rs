@@ -24,12 +24,9 @@ pub struct Schemars {
 }
 
 impl Schemars {
-    /// `items` with the schemars derive added; items that cannot be read back
-    /// are returned unchanged (the type emitter only writes items that parse).
-    pub fn add(&mut self, items: TokenStream) -> TokenStream {
-        let Ok(mut file) = syn::parse2::<syn::File>(items.clone()) else {
-            return items;
-        };
+    /// Adds the schemars derive to the items of `file` (parsed once, for
+    /// formatting, so the derive costs no second parse).
+    pub fn add(&mut self, file: &mut syn::File) {
         for item in &mut file.items {
             let fields: Vec<&mut Field> = match item {
                 Item::Struct(item) if derives_validate(&item.attrs) => {
@@ -54,7 +51,6 @@ impl Schemars {
                 self.required_nullable |= mark_required_nullable(field);
             }
         }
-        file.items.iter().map(ToTokens::to_token_stream).collect()
     }
 
     /// Items the derives need: the helper for required nullable members (only
