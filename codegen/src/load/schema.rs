@@ -225,20 +225,20 @@ impl<'d> SchemaConverter<'d> {
         if schema.contains_key("$ref") {
             return self.ty(location, hint);
         }
-        let (types, nullable) = declared_types(&schema, location)?;
+        let (types, nullable) = declared_types(schema, location)?;
         let mut ty = if let Some(parts) = schema.get("allOf") {
-            self.all_of(location, &schema, parts, hint, must_name)?
-        } else if let Some(ty) = self.nullable_union(location, &schema, hint)? {
+            self.all_of(location, schema, parts, hint, must_name)?
+        } else if let Some(ty) = self.nullable_union(location, schema, hint)? {
             ty
         } else if schema.contains_key("oneOf") || schema.contains_key("anyOf") {
-            self.union(location, &schema, &types, hint)?
-        } else if let Some(ty) = self.string_enum(location, &schema, &types, hint, must_name)? {
+            self.union(location, schema, &types, hint)?
+        } else if let Some(ty) = self.string_enum(location, schema, &types, hint, must_name)? {
             ty
         } else {
-            self.by_type(location, &schema, &types, hint, must_name)?
+            self.by_type(location, schema, &types, hint, must_name)?
         };
         ty.nullable |= nullable;
-        self.leftover_keywords(location, &schema, HANDLED, &mut ty);
+        self.leftover_keywords(location, schema, HANDLED, &mut ty);
         self.move_constraints_into_type(location, &mut ty);
         self.mark_nullable_type(location, &ty);
         Ok(ty)
