@@ -26,7 +26,8 @@ pub struct Constraints {
     max_properties: Option<LitInt>,
     enum_values: Option<Vec<LitStr>>,
     json_enum: Option<LitStr>,
-    schema: Option<LitStr>,
+    /// A schema fragment, compiled into its checks.
+    schema: Option<TokenStream>,
     /// The members held here are all ones the schema forbids.
     forbidden: bool,
     items: Option<Box<Constraints>>,
@@ -80,8 +81,8 @@ impl Constraints {
             "schema" => {
                 let lit: LitStr = meta.value()?.parse()?;
                 // Compiled now, so a bad fragment is an error at its attribute.
-                crate::schema::compile(&lit.value(), lit.span())?;
-                set(&mut self.schema, lit, &meta)
+                let checks = crate::schema::compile(&lit.value(), lit.span())?;
+                set(&mut self.schema, checks, &meta)
             }
             "unique_items" => {
                 self.unique_items = true;
@@ -174,10 +175,7 @@ impl Constraints {
         if self.forbidden {
             out.push(quote!(#check::forbidden_members(#value, #at, __errors);));
         }
-        if let Some(lit) = &self.schema {
-            // Checked when parsed; compiling again cannot fail.
-            let checks = crate::schema::compile(&lit.value(), lit.span())
-                .unwrap_or_else(syn::Error::into_compile_error);
+        if let Some(checks) = &self.schema {
             out.push(quote!({
                 let __at: &::eventbind_runtime::Path<'_> = #at;
                 match #check::json::as_json(#value) {

@@ -230,23 +230,23 @@ impl Compiler {
         value: &Value,
         at: &str,
     ) -> syn::Result<TokenStream> {
-        let (function, bound) = match (key, value) {
+        let keyword = match (key, value) {
             ("exclusiveMinimum" | "exclusiveMaximum", Value::Bool(_)) => return Ok(quote!()),
             ("minimum", _) if map.get("exclusiveMinimum") == Some(&Value::Bool(true)) => {
-                ("exclusive_minimum", value)
+                "exclusiveMinimum"
             }
             ("maximum", _) if map.get("exclusiveMaximum") == Some(&Value::Bool(true)) => {
-                ("exclusive_maximum", value)
+                "exclusiveMaximum"
             }
-            _ => (snake_static(key), value),
+            _ => key,
         };
-        let bound = bound
+        let bound = value
             .as_f64()
             .ok_or_else(|| self.error(at, "a bound is a number"))?;
         if key == "multipleOf" && bound <= 0.0 {
             return Err(self.error(at, "multipleOf must be greater than 0"));
         }
-        let function = syn::Ident::new(function, self.span);
+        let function = syn::Ident::new(&snake(keyword), self.span);
         let bound = proc_macro2::Literal::f64_unsuffixed(bound);
         Ok(quote!(::eventbind_runtime::check::json::#function(__v, #bound, __at, __errors);))
     }
@@ -446,14 +446,4 @@ fn snake(key: &str) -> String {
         }
     }
     out
-}
-
-fn snake_static(key: &str) -> &'static str {
-    match key {
-        "minimum" => "minimum",
-        "maximum" => "maximum",
-        "exclusiveMinimum" => "exclusive_minimum",
-        "exclusiveMaximum" => "exclusive_maximum",
-        _ => "multiple_of",
-    }
 }

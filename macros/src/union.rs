@@ -42,10 +42,12 @@ pub fn expand(input: &DeriveInput, exclusive: bool) -> syn::Result<TokenStream> 
             None => SerdeField::read(&field.attrs)?.deserialize_with,
         };
         let read = match with {
-            Some(path) => quote!(#union::branch_with(__v, |__d| #path(__d), Self::#ident)),
-            None => quote!(#union::branch::<#ty, Self>(__v, Self::#ident)),
+            Some(path) => {
+                quote!(#union::branch_with(__v, __explain, |__d| #path(__d), Self::#ident))
+            }
+            None => quote!(#union::branch::<#ty, Self>(__v, __explain, Self::#ident)),
         };
-        branches.push(quote!((#label, |__v| #read)));
+        branches.push(quote!((#label, |__v, __explain| #read)));
     }
     let pick = if exclusive {
         quote!(one_of)

@@ -56,36 +56,51 @@ impl Drop for Budget {
 const EXHAUSTED: &str =
     "too many union branches to try (the value nests overlapping branches too deeply)";
 
-/// One branch: its name, and how to read a value as it.
-pub type Branch<T> = (&'static str, fn(&Value) -> Result<T, String>);
+/// One branch: its name, and how to read a value as it. With `explain`
+/// false the error is left empty: a branch tried and not taken costs no
+/// message; messages are made only when the union as a whole fails.
+pub type Branch<T> = (&'static str, fn(&Value, bool) -> Result<T, String>);
 
 /// Reads `value` as the branch's value `T`, wraps it in the union's
 /// variant and validates that (so constraints on the variant count); the
-/// error names the first fault.
+/// error, when `explain`, names the first fault.
 pub fn branch<T: DeserializeOwned, U: Validate>(
     value: &Value,
+    explain: bool,
     wrap: fn(T) -> U,
 ) -> Result<U, String> {
-    let typed = serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
-        let pointer = crate::parse::path_to_pointer(e.path());
-        located(&pointer, &e.inner().to_string())
-    })?;
-    validated(wrap(typed))
+    let typed = if explain {
+        serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
+            let pointer = crate::parse::path_to_pointer(e.path());
+            located(&pointer, &e.inner().to_string())
+        })?
+    } else {
+        T::deserialize(value).map_err(|_| String::new())?
+    };
+    validated(wrap(typed), explain)
 }
 
 /// Like [`branch`], reading with a `deserialize_with` function.
 pub fn branch_with<T, U: Validate>(
     value: &Value,
+    explain: bool,
     read: fn(&Value) -> Result<T, serde_json::Error>,
     wrap: fn(T) -> U,
 ) -> Result<U, String> {
-    let typed = read(value).map_err(|e| e.to_string())?;
-    validated(wrap(typed))
+    let typed = read(value).map_err(|e| {
+        if explain {
+            e.to_string()
+        } else {
+            String::new()
+        }
+    })?;
+    validated(wrap(typed), explain)
 }
 
-fn validated<U: Validate>(union: U) -> Result<U, String> {
+fn validated<U: Validate>(union: U, explain: bool) -> Result<U, String> {
     match union.validate() {
         Ok(()) => Ok(union),
+        Err(_) if !explain => Err(String::new()),
         Err(errors) => Err(errors
             .first()
             .map(|e| located(&e.pointer, &e.message))
@@ -101,49 +116,57 @@ fn located(pointer: &str, message: &str) -> String {
     }
 }
 
-/// `anyOf`: the first branch that matches.
-pub fn any_of<T>(value: &Value, branches: &[Branch<T>]) -> Result<T, String> {
-    let _budget = Budget::enter();
+/// Why no branch matches: each branch read again, explaining its fault.
+fn no_branch_matches<T>(keyword: &str, value: &Value, branches: &[Branch<T>]) -> String {
     let mut faults = Vec::new();
     for (name, read) in branches {
         if !Budget::spend() {
-            return Err(EXHAUSTED.to_string());
+            return EXHAUSTED.to_string();
         }
-        match read(value) {
-            Ok(typed) => return Ok(typed),
-            Err(fault) => faults.push(format!("{name}: {fault}")),
+        if let Err(fault) = read(value, true) {
+            faults.push(format!("{name}: {fault}"));
         }
     }
-    Err(format!(
-        "matches none of the anyOf branches ({})",
+    format!(
+        "matches none of the {keyword} branches ({})",
         faults.join("; ")
-    ))
+    )
+}
+
+/// `anyOf`: the first branch that matches.
+pub fn any_of<T>(value: &Value, branches: &[Branch<T>]) -> Result<T, String> {
+    let _budget = Budget::enter();
+    for (_, read) in branches {
+        if !Budget::spend() {
+            return Err(EXHAUSTED.to_string());
+        }
+        if let Ok(typed) = read(value, false) {
+            return Ok(typed);
+        }
+    }
+    Err(no_branch_matches("anyOf", value, branches))
 }
 
 /// `oneOf`: the one branch that matches; none, or two, is an error.
 pub fn one_of<T>(value: &Value, branches: &[Branch<T>]) -> Result<T, String> {
     let _budget = Budget::enter();
     let mut found: Option<(&str, T)> = None;
-    let mut faults = Vec::new();
     for (name, read) in branches {
         if !Budget::spend() {
             return Err(EXHAUSTED.to_string());
         }
-        match (read(value), &found) {
+        match (read(value, false), &found) {
             (Ok(_), Some((first, _))) => {
                 return Err(format!(
                     "matches both {first} and {name}; oneOf allows exactly one"
                 ))
             }
             (Ok(typed), None) => found = Some((name, typed)),
-            (Err(fault), _) => faults.push(format!("{name}: {fault}")),
+            (Err(_), _) => {}
         }
     }
     match found {
         Some((_, typed)) => Ok(typed),
-        None => Err(format!(
-            "matches none of the oneOf branches ({})",
-            faults.join("; ")
-        )),
+        None => Err(no_branch_matches("oneOf", value, branches)),
     }
 }

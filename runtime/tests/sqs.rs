@@ -186,36 +186,38 @@ fn consumer(
     work: Duration,
     answer: fn(&str) -> Disposition,
 ) -> SqsConsumer {
-    let seen = calls.clone();
-    let dispatcher = Dispatcher::<CertCaptureEvent>::new().on_any(move |event, _| {
-        let seen = seen.clone();
-        let id = certificate_id(&event);
-        async move {
-            seen.push(format!("started:{id}"));
-            tokio::time::sleep(work).await;
-            seen.push(format!("done:{id}"));
-            answer(&id)
-        }
-    });
-    SqsConsumer::new(client, url, Receiver::new(dispatcher))
-        .wait(Duration::from_secs(1))
-        .concurrency(3)
+    consumer_working(client, url, calls, move |_| work, answer)
 }
 
 /// Like [`consumer`], but once two messages are done every handler hangs, as
 /// work does in a process about to be killed: what is in flight stays so.
 fn stalling_consumer(client: Client, url: &str, calls: &Calls) -> SqsConsumer {
+    let work = |seen: &Calls| {
+        let stall = ids(seen, "done:").len() >= 2;
+        Duration::from_millis(if stall { 3_600_000 } else { 300 })
+    };
+    consumer_working(client, url, calls, work, acknowledge)
+}
+
+/// A consumer whose handler records `started:`/`done:` and works for as long
+/// as `work` says, given what has been recorded when it starts.
+fn consumer_working(
+    client: Client,
+    url: &str,
+    calls: &Calls,
+    work: impl Fn(&Calls) -> Duration + Send + Sync + 'static,
+    answer: fn(&str) -> Disposition,
+) -> SqsConsumer {
     let seen = calls.clone();
     let dispatcher = Dispatcher::<CertCaptureEvent>::new().on_any(move |event, _| {
         let seen = seen.clone();
         let id = certificate_id(&event);
+        let work = work(&seen);
         async move {
-            let stall = ids(&seen, "done:").len() >= 2;
             seen.push(format!("started:{id}"));
-            let work = if stall { 3_600_000 } else { 300 };
-            tokio::time::sleep(Duration::from_millis(work)).await;
+            tokio::time::sleep(work).await;
             seen.push(format!("done:{id}"));
-            Disposition::Acknowledge
+            answer(&id)
         }
     });
     SqsConsumer::new(client, url, Receiver::new(dispatcher))

@@ -8,6 +8,7 @@
 use super::naming::item_name;
 use super::schema::{component_name, SchemaConverter};
 use crate::error::Result;
+use crate::model::{Ty, TyKind};
 use crate::spec::Location;
 use serde_json::{Map, Value};
 
@@ -76,6 +77,17 @@ const KEPT_ANNOTATIONS: &[&str] = &[
 
 /// Keywords already applied while loading (identifiers, definitions).
 const RESOLVED: &[&str] = &["$id", "id", "$schema", "definitions", "$defs"];
+
+/// Annotations of AsyncAPI / OpenAPI schema objects that no check reads and
+/// fragments leave out (`nullable` is read with `type`, outside fragments).
+const OTHER_ANNOTATIONS: &[&str] = &[
+    "example",
+    "deprecated",
+    "externalDocs",
+    "discriminator",
+    "xml",
+    "nullable",
+];
 
 impl SchemaConverter<'_> {
     /// Adds `keywords` of `schema` (the node at `location`, possibly trimmed)
@@ -209,7 +221,7 @@ impl SchemaConverter<'_> {
             // Read with its whole schema, by `fragment_schema`.
             "$ref" => return Err(at.error("a `$ref` here is not a schema")),
             k if VALIDATION.contains(&k) || KEPT_ANNOTATIONS.contains(&k) => value.clone(),
-            k if RESOLVED.contains(&k) || k.starts_with("x-") => return Ok(None),
+            k if is_ignorable(k) => return Ok(None),
             other => {
                 self.warnings
                     .push(format!("{at}: unknown keyword `{other}` is ignored"));
@@ -298,7 +310,5 @@ fn is_ignorable(key: &str) -> bool {
     key.starts_with("x-")
         || KEPT_ANNOTATIONS.contains(&key)
         || RESOLVED.contains(&key)
-        || super::schema::ANNOTATIONS.contains(&key)
+        || OTHER_ANNOTATIONS.contains(&key)
 }
-
-use crate::model::{Ty, TyKind};

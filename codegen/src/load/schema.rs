@@ -18,31 +18,6 @@ use std::collections::BTreeMap;
 /// Deepest nesting of schemas converted before giving up.
 const MAX_DEPTH: usize = 96;
 
-/// Keywords that only annotate; ignored for validation.
-pub(crate) const ANNOTATIONS: &[&str] = &[
-    "$schema",
-    "$id",
-    "id",
-    "$comment",
-    "title",
-    "description",
-    "default",
-    "examples",
-    "example",
-    "readOnly",
-    "writeOnly",
-    "deprecated",
-    "externalDocs",
-    "discriminator",
-    "xml",
-    "nullable",
-    "format",
-    "contentMediaType",
-    "contentEncoding",
-    "definitions",
-    "$defs",
-];
-
 /// Keywords the converter turns into Rust types or derive constraints.
 pub(crate) const HANDLED: &[&str] = &[
     "$ref",
