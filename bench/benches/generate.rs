@@ -47,10 +47,10 @@ impl Tool {
     fn run(self, path: &Path) -> Result<String, String> {
         match self {
             Tool::Eventbind => typify_driver::guarded(|| {
-                let loaded = eventbind::load::load(path).map_err(|e| e.to_string())?;
-                let module = eventbind::emit::rust::module(&loaded.catalog, "by the benchmark")
+                let loaded = eventbind_codegen::load(path).map_err(|e| e.to_string())?;
+                let module = eventbind_codegen::rust_module(&loaded.catalog, "by the benchmark")
                     .map_err(|e| e.to_string())?;
-                Ok(module.source)
+                Ok(module)
             }),
             Tool::Typify => typify_driver::generate(path),
             Tool::Baseline => typify_driver::read(path).map(|_| String::new()),

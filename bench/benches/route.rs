@@ -27,10 +27,10 @@
 //! body once and uses `serde_json::from_str`, as (a) does: a/b then measures
 //! only what routing and validation add).
 
-use eventbind::model::{Action, RouteRule};
 use eventbind_bench::corpus::{self, Delivery};
 use eventbind_bench::stats::{chunked_round, cpu_time, env_usize, median_f64, thousands, Samples};
 use eventbind_bench::{spec_examples, specs_dir, Example, VENDORS};
+use eventbind_codegen::model::{Action, RouteRule};
 use eventbind_runtime::Route;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -136,7 +136,8 @@ fn load() -> Result<Context, String> {
     let mut messages = Vec::new();
     let mut routers = Vec::new();
     for (v, vendor) in VENDORS.iter().enumerate() {
-        let loaded = eventbind::load::load(&specs_dir().join(vendor)).map_err(|e| e.to_string())?;
+        let loaded =
+            eventbind_codegen::load(&specs_dir().join(vendor)).map_err(|e| e.to_string())?;
         let catalog = &loaded.catalog;
         let operation = catalog
             .operations
@@ -151,7 +152,7 @@ fn load() -> Result<Context, String> {
             // Compiled once per message, only for those the corpus holds.
             let validator = match typed {
                 Some(_) => Some(
-                    eventbind::route::source_validator(&loaded, &origin)
+                    eventbind::oracle::source_validator(&loaded, &origin)
                         .map_err(|e| e.to_string())?,
                 ),
                 None => None,

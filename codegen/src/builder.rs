@@ -4,41 +4,64 @@
 //!
 //! ```no_run
 //! // build.rs
-//! eventbind::Builder::new()
+//! eventbind_codegen::Builder::new()
 //!     .spec("../specs/commenda")
 //!     .compile()
 //!     .expect("eventbind bindings");
 //! ```
 //!
 //! and in the crate: `include!(concat!(env!("OUT_DIR"), "/commenda.rs"));`
+//! The `eventbind generate` and `check` commands build the same way, with
+//! [`Builder::crate_files`].
 
-use crate::emit::rust::{self, RuntimeDependency};
+use crate::emit::rust::{self, RuntimeSource};
 use crate::emit::{docs, schema};
 use crate::error::{Error, Result};
-use crate::load;
+use crate::load::{self, LoadOptions, Loaded};
 use std::path::{Path, PathBuf};
 
 /// A file the generator produces, with the path it belongs at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
+    /// Where the file goes (under the output folder).
     pub path: PathBuf,
+    /// Its whole text.
     pub contents: String,
 }
 
 /// Configures and runs generation.
-#[derive(Debug, Clone, Default)]
+///
+/// `Builder::new()` and `Builder::default()` are the same configuration.
+#[derive(Debug, Clone)]
 pub struct Builder {
     specs: Vec<PathBuf>,
+    specs_dir: Option<PathBuf>,
     out_dir: Option<PathBuf>,
     emit_rerun: bool,
+    runtime: RuntimeSource,
+    load_options: LoadOptions,
+    single_crate: bool,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder {
+            specs: Vec::new(),
+            specs_dir: None,
+            out_dir: None,
+            emit_rerun: true,
+            runtime: RuntimeSource::default(),
+            load_options: LoadOptions::default(),
+            single_crate: false,
+        }
+    }
 }
 
 impl Builder {
+    /// A builder with no spec yet, writing to `$OUT_DIR`, printing
+    /// `cargo:rerun-if-changed` lines, naming the published runtime.
     pub fn new() -> Self {
-        Builder {
-            emit_rerun: true,
-            ..Default::default()
-        }
+        Builder::default()
     }
 
     /// Adds a spec folder (holding `asyncapi.yaml` and `eventbind.toml`) or a
@@ -48,7 +71,14 @@ impl Builder {
         self
     }
 
-    /// Where [`Builder::compile`] writes; defaults to `$OUT_DIR`.
+    /// Adds every spec folder inside `dir` (as `eventbind generate --specs`):
+    /// each one's crate goes to `<out_dir>/<folder name>`.
+    pub fn specs_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.specs_dir = Some(dir.into());
+        self
+    }
+
+    /// Where output goes; defaults to `$OUT_DIR`.
     pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.out_dir = Some(dir.into());
         self
@@ -60,10 +90,29 @@ impl Builder {
         self
     }
 
-    /// Writes one module per spec, `<out_dir>/<name>.rs`, to be `include!`d.
-    pub fn compile(&self) -> Result<Vec<PathBuf>> {
-        let out_dir = match &self.out_dir {
-            Some(dir) => dir.clone(),
+    /// How generated crates name `eventbind-runtime` (by default the version
+    /// this generator was released with).
+    pub fn runtime(mut self, runtime: RuntimeSource) -> Self {
+        self.runtime = runtime;
+        self
+    }
+
+    /// How specs are read beyond their own files.
+    pub fn load_options(mut self, options: LoadOptions) -> Self {
+        self.load_options = options;
+        self
+    }
+
+    /// With [`Builder::crate_files`]: the one spec added with [`Builder::spec`]
+    /// is written into the output folder itself, not a folder named after it.
+    pub fn single_crate(mut self, single: bool) -> Self {
+        self.single_crate = single;
+        self
+    }
+
+    fn resolved_out_dir(&self) -> Result<PathBuf> {
+        match &self.out_dir {
+            Some(dir) => Ok(dir.clone()),
             None => std::env::var_os("OUT_DIR")
                 .map(PathBuf::from)
                 .ok_or_else(|| {
@@ -72,20 +121,64 @@ impl Builder {
                         "",
                         "OUT_DIR is not set: call from a build script or set out_dir",
                     )
-                })?,
-        };
-        let mut written = Vec::new();
-        for spec in &self.specs {
-            let loaded = load::load(spec)?;
-            if self.emit_rerun {
-                for file in loaded.documents.files() {
-                    println!("cargo:rerun-if-changed={}", file.display());
-                }
+                }),
+        }
+    }
+
+    /// Every spec this builder reads, in a stable order, with the name of the
+    /// specs folder it came from (headers call it `specs/<name>`).
+    fn inputs(&self) -> Result<Vec<(PathBuf, Option<String>)>> {
+        let mut inputs: Vec<(PathBuf, Option<String>)> =
+            self.specs.iter().map(|p| (p.clone(), None)).collect();
+        if let Some(dir) = &self.specs_dir {
+            let mut folders: Vec<PathBuf> = std::fs::read_dir(dir)
+                .map_err(|e| Error::io(dir, e))?
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .filter(|path| path.is_dir())
+                .collect();
+            folders.sort();
+            if folders.is_empty() {
+                return Err(Error::new(dir, "", "no spec folders here"));
+            }
+            let specs_name = dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "specs".to_string());
+            inputs.extend(
+                folders
+                    .into_iter()
+                    .map(|folder| (folder, Some(specs_name.clone()))),
+            );
+        }
+        if inputs.is_empty() {
+            return Err(Error::new("", "", "no spec given: call spec or specs_dir"));
+        }
+        Ok(inputs)
+    }
+
+    /// Loads one spec; `for_cargo`: a build script's run, told what to watch.
+    fn load(&self, spec: &Path, for_cargo: bool) -> Result<Loaded> {
+        let loaded = load::load_with(spec, &self.load_options)?;
+        if for_cargo && self.emit_rerun {
+            for file in loaded.documents.files() {
+                println!("cargo:rerun-if-changed={}", file.display());
+            }
+            if spec.is_dir() {
                 println!(
                     "cargo:rerun-if-changed={}",
                     spec.join("eventbind.toml").display()
                 );
             }
+        }
+        Ok(loaded)
+    }
+
+    /// Writes one module per spec, `<out_dir>/<name>.rs`, to be `include!`d.
+    pub fn compile(&self) -> Result<Vec<PathBuf>> {
+        let out_dir = self.resolved_out_dir()?;
+        let mut written = Vec::new();
+        for (spec, _) in self.inputs()? {
+            let loaded = self.load(&spec, true)?;
             let origin = format!(
                 "from the spec {:?} by the build script",
                 loaded.catalog.name
@@ -97,50 +190,41 @@ impl Builder {
         }
         Ok(written)
     }
-}
 
-/// Every crate generated from the spec folders in `specs_dir`, placed under
-/// `out_dir/<name>`: the Rust crate, its JSON Schemas (`schemas/*.json`) and
-/// its docs (`docs/EVENTS.md`, `docs/index.html`).
-pub fn generate_all(specs_dir: &Path, out_dir: &Path) -> Result<Vec<GeneratedFile>> {
-    let mut folders: Vec<PathBuf> = std::fs::read_dir(specs_dir)
-        .map_err(|e| Error::io(specs_dir, e))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.is_dir())
-        .collect();
-    folders.sort();
-    if folders.is_empty() {
-        return Err(Error::new(specs_dir, "", "no spec folders here"));
+    /// The files of every crate this builder generates (nothing is written):
+    /// the Rust crate, its JSON Schemas (`schemas/*.json`) and its docs
+    /// (`docs/EVENTS.md`, `docs/index.html`), each crate under
+    /// `<out_dir>/<name>` (or `out_dir` itself, see [`Builder::single_crate`]).
+    pub fn crate_files(&self) -> Result<Vec<GeneratedFile>> {
+        let out_dir = self.resolved_out_dir()?;
+        let inputs = self.inputs()?;
+        let mut files = Vec::new();
+        for (spec, display) in &inputs {
+            let loaded = self.load(spec, false)?;
+            let crate_dir = if self.single_crate && inputs.len() == 1 {
+                out_dir.clone()
+            } else {
+                out_dir.join(&loaded.catalog.name)
+            };
+            let display = match display {
+                Some(specs_name) => format!("{specs_name}/{}", loaded.catalog.name),
+                None => loaded.root.to_string_lossy().replace('\\', "/"),
+            };
+            files.extend(crate_files(&loaded, &crate_dir, &display, &self.runtime)?);
+        }
+        Ok(files)
     }
-    let specs_name = specs_dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "specs".to_string());
-    let mut files = Vec::new();
-    for folder in folders {
-        let loaded = load::load(&folder)?;
-        let name = loaded.catalog.name.clone();
-        let spec_display = format!("{specs_name}/{name}");
-        files.extend(crate_files(&loaded, &out_dir.join(&name), &spec_display)?);
-    }
-    Ok(files)
-}
-
-/// The crate generated from one loaded spec, placed in `crate_dir`.
-pub fn generate_one(loaded: &load::Loaded, crate_dir: &Path) -> Result<Vec<GeneratedFile>> {
-    let display = loaded.root.to_string_lossy().replace('\\', "/");
-    crate_files(loaded, crate_dir, &display)
 }
 
 /// The crate's files (sources, JSON Schemas, docs) for one loaded spec.
 fn crate_files(
-    loaded: &load::Loaded,
+    loaded: &Loaded,
     crate_dir: &Path,
     spec_display: &str,
+    runtime: &RuntimeSource,
 ) -> Result<Vec<GeneratedFile>> {
-    let runtime = runtime_dependency(crate_dir);
     let catalog = &loaded.catalog;
-    let mut files = rust::crate_files(catalog, spec_display, &runtime)?;
+    let mut files = rust::crate_files(catalog, spec_display, runtime)?;
     files.extend(schema::files(catalog, spec_display)?);
     // The docs link each message to its schema, one folder up.
     for (file, contents) in docs::files(catalog, spec_display, Some("../schemas"))? {
@@ -153,48 +237,6 @@ fn crate_files(
             contents,
         })
         .collect())
-}
-
-/// The runtime crate by path when it sits in this repository, else by version.
-fn runtime_dependency(crate_dir: &Path) -> RuntimeDependency {
-    let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime");
-    let (Ok(runtime), Some(parent)) = (std::fs::canonicalize(&runtime), absolute_parent(crate_dir))
-    else {
-        return RuntimeDependency::Version;
-    };
-    match relative_path(
-        &parent.join(crate_dir.file_name().unwrap_or_default()),
-        &runtime,
-    ) {
-        Some(relative) => RuntimeDependency::Path(relative),
-        None => RuntimeDependency::Version,
-    }
-}
-
-fn absolute_parent(dir: &Path) -> Option<PathBuf> {
-    let parent = dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).ok()?;
-    std::fs::canonicalize(parent).ok()
-}
-
-/// `to` relative to `from`, with `/` separators.
-fn relative_path(from: &Path, to: &Path) -> Option<String> {
-    let from: Vec<_> = from.components().collect();
-    let to: Vec<_> = to.components().collect();
-    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    if common == 0 {
-        return None;
-    }
-    let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
-    parts.extend(
-        to[common..]
-            .iter()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
-    );
-    Some(parts.join("/"))
 }
 
 /// Writes `contents` unless the file already holds exactly that (so a second

@@ -1,21 +1,36 @@
-//! eventbind: typed, validated, routable Rust bindings (and JSON Schemas and
-//! docs) from AsyncAPI documents, JSON Schemas and captured payloads.
+//! The eventbind generator: AsyncAPI 2.x/3.x documents and JSON Schemas in,
+//! typed and validated Rust, JSON Schemas and docs out.
 //!
-//! The flow is spec → [`load`] → [`model`] → [`emit`]; [`Builder`] is the one
-//! entry point that the CLI and build scripts share.
+//! The flow is spec → load → [`model`] → emit. Everything goes through one
+//! path: [`Builder`] drives it for build scripts (like `prost-build`) and for
+//! the `eventbind` CLI alike; [`load`] and the output functions below are the
+//! steps it runs, for tools that want one of them alone.
+//!
+//! ```no_run
+//! // build.rs
+//! eventbind_codegen::Builder::new()
+//!     .spec("../specs/commenda")
+//!     .compile()
+//!     .expect("eventbind bindings");
+//! ```
+//!
+//! and in the crate: `include!(concat!(env!("OUT_DIR"), "/commenda.rs"));`.
+//! The generated module needs `eventbind-runtime` and `serde` as dependencies.
+#![warn(missing_docs)]
 
-pub mod builder;
-pub mod capture;
-pub mod drift;
-pub mod error;
-pub mod infer;
-pub mod load;
+mod builder;
+mod emit;
+mod error;
+mod load;
 pub mod model;
-pub mod route;
-pub mod spec;
+mod outputs;
+mod spec;
 
-pub use builder::{Builder, GeneratedFile};
+pub use builder::{stale_files, unexpected_files, write_if_changed, Builder, GeneratedFile};
+pub use emit::rust::RuntimeSource;
 pub use error::{Error, Result};
-
-pub mod cli;
-pub mod emit;
+pub use load::{load, load_with, LoadOptions, Loaded};
+pub use outputs::{
+    docs_files, message_schema, render_schema, rust_module, schema_bundle, schema_file_name,
+};
+pub use spec::Documents;

@@ -2,7 +2,6 @@
 //! (compiled by the derive) and into the emitted JSON Schemas, with the
 //! types their `$ref`s name; unknown keywords and formats are reported.
 
-use eventbind::emit::{rust, schema};
 use std::path::Path;
 
 const SPEC: &str = r##"
@@ -37,16 +36,16 @@ components:
       exclusiveMaximum: 0
 "##;
 
-fn load(dir: &Path) -> eventbind::load::Loaded {
+fn load(dir: &Path) -> eventbind_codegen::Loaded {
     std::fs::write(dir.join("asyncapi.yaml"), SPEC).unwrap();
-    eventbind::load::load(dir).expect("spec loads")
+    eventbind_codegen::load(dir).expect("spec loads")
 }
 
 #[test]
 fn a_ref_inside_a_fragment_names_the_generated_type() {
     let dir = tempfile::tempdir().unwrap();
     let loaded = load(dir.path());
-    let source = rust::module(&loaded.catalog, "for a test").unwrap().source;
+    let source = eventbind_codegen::rust_module(&loaded.catalog, "for a test").unwrap();
     assert!(
         source.contains(r##"schema = "{\"not\":{\"$ref\":\"#/definitions/Negative\"}}""##),
         "{source}"
@@ -70,7 +69,7 @@ fn the_emitted_schema_defines_what_its_fragments_refer_to() {
     let dir = tempfile::tempdir().unwrap();
     let loaded = load(dir.path());
     let message = &loaded.catalog.messages[0];
-    let emitted = schema::message_schema(&loaded.catalog, message, "specs/fragments");
+    let emitted = eventbind_codegen::message_schema(&loaded.catalog, message, "specs/fragments");
     assert!(
         emitted.pointer("/definitions/Negative").is_some(),
         "{emitted:#}"

@@ -1,5 +1,5 @@
 //! Parsing `#[validate(...)]` and turning each constraint into a call to
-//! `eventbind_runtime::check`.
+//! `eventbind_runtime::__private::check`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -119,7 +119,7 @@ impl Constraints {
     /// Statements checking the value `value` (an expression of type `&T`)
     /// located at `at` (an expression of type `&Path`), pushing into `__errors`.
     pub fn checks(&self, value: &TokenStream, at: &TokenStream) -> TokenStream {
-        let check = quote!(::eventbind_runtime::check);
+        let check = quote!(::eventbind_runtime::__private::check);
         let as_str = quote!(::core::convert::AsRef::<str>::as_ref(#value));
         let mut out = Vec::new();
         if let Some(n) = &self.min_length {

@@ -58,7 +58,7 @@ impl Compiler {
             // Draft 7: beside `$ref`, every other keyword is ignored.
             return self.reference(reference, pointer);
         }
-        let json = quote!(::eventbind_runtime::check::json);
+        let json = quote!(::eventbind_runtime::__private::check::json);
         let mut out = Vec::new();
         for (key, value) in map {
             let at = format!("{pointer}/{key}");
@@ -93,8 +93,8 @@ impl Compiler {
                     regress::Regex::with_flags(source, "u")
                         .map_err(|e| self.error(&at, format!("pattern does not compile: {e}")))?;
                     out.push(quote!({
-                        static __PATTERN: ::eventbind_runtime::check::Pattern =
-                            ::eventbind_runtime::check::Pattern::new(#source);
+                        static __PATTERN: ::eventbind_runtime::__private::check::Pattern =
+                            ::eventbind_runtime::__private::check::Pattern::new(#source);
                         #json::pattern(__v, &__PATTERN, __at, __errors);
                     }));
                 }
@@ -187,7 +187,9 @@ impl Compiler {
             .ok_or_else(|| self.error(&at, format!("`{target}` is not `#/definitions/<Type>`")))?;
         let ty: syn::Type = syn::parse_str(name)
             .map_err(|_| self.error(&at, format!("`{name}` is not a Rust type name")))?;
-        Ok(quote!(::eventbind_runtime::check::json::conforms::<#ty>(__v, __at, __errors);))
+        Ok(
+            quote!(::eventbind_runtime::__private::check::json::conforms::<#ty>(__v, __at, __errors);),
+        )
     }
 
     fn types(&self, value: &Value, at: &str) -> syn::Result<TokenStream> {
@@ -216,10 +218,12 @@ impl Compiler {
                     other => return Err(self.error(at, format!("unknown type `{other}`"))),
                 };
                 let kind = syn::Ident::new(kind, self.span);
-                Ok(quote!(::eventbind_runtime::check::json::Kind::#kind))
+                Ok(quote!(::eventbind_runtime::__private::check::json::Kind::#kind))
             })
             .collect::<syn::Result<Vec<_>>>()?;
-        Ok(quote!(::eventbind_runtime::check::json::types(__v, &[#(#kinds),*], __at, __errors);))
+        Ok(
+            quote!(::eventbind_runtime::__private::check::json::types(__v, &[#(#kinds),*], __at, __errors);),
+        )
     }
 
     /// A numeric bound; draft 4's boolean `exclusiveMinimum` turns `minimum` exclusive.
@@ -248,7 +252,9 @@ impl Compiler {
         }
         let function = syn::Ident::new(&snake(keyword), self.span);
         let bound = proc_macro2::Literal::f64_unsuffixed(bound);
-        Ok(quote!(::eventbind_runtime::check::json::#function(__v, #bound, __at, __errors);))
+        Ok(
+            quote!(::eventbind_runtime::__private::check::json::#function(__v, #bound, __at, __errors);),
+        )
     }
 
     /// `items` (one schema or a tuple), `additionalItems` and `contains`.
@@ -276,7 +282,7 @@ impl Compiler {
                 Some(quote!(
                     let __found = __items.iter().enumerate().any(|(__index, __v)| {
                         let __at = &__at.index(__index);
-                        ::eventbind_runtime::check::json::matches(|__errors| { #inner })
+                        ::eventbind_runtime::__private::check::json::matches(|__errors| { #inner })
                     });
                     if !__found {
                         __errors.push(__at, "must contain an item matching the `contains` schema");
@@ -325,8 +331,8 @@ impl Compiler {
             })?;
             let inner = self.node(schema, &format!("{pointer}/patternProperties/{source}"))?;
             pattern_checks.push(quote!({
-                static __PATTERN: ::eventbind_runtime::check::Pattern =
-                    ::eventbind_runtime::check::Pattern::new(#source);
+                static __PATTERN: ::eventbind_runtime::__private::check::Pattern =
+                    ::eventbind_runtime::__private::check::Pattern::new(#source);
                 if __PATTERN.is_match(__key).unwrap_or(false) {
                     __declared = true;
                     #inner
@@ -364,7 +370,7 @@ impl Compiler {
             let check = match dependency {
                 Value::Array(_) => {
                     let names = self.strings(dependency, &format!("{at}/{name}"))?;
-                    quote!(::eventbind_runtime::check::json::required(__map, &[#(#names),*], __at, __errors);)
+                    quote!(::eventbind_runtime::__private::check::json::required(__map, &[#(#names),*], __at, __errors);)
                 }
                 schema => self.node(schema, &format!("{at}/{name}"))?,
             };
@@ -380,7 +386,7 @@ impl Compiler {
             .enumerate()
             .map(|(i, branch)| {
                 let inner = self.node(branch, &format!("{at}/{i}"))?;
-                Ok(quote!(::eventbind_runtime::check::json::matches(|__errors| { #inner })))
+                Ok(quote!(::eventbind_runtime::__private::check::json::matches(|__errors| { #inner })))
             })
             .collect::<syn::Result<Vec<_>>>()?;
         Ok(if key == "anyOf" {

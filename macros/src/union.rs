@@ -21,7 +21,7 @@ pub fn expand(input: &DeriveInput, exclusive: bool) -> syn::Result<TokenStream> 
         return Err(syn::Error::new_spanned(name, "a union is an enum"));
     };
     let value = quote!(::eventbind_runtime::__private::serde_json::Value);
-    let union = quote!(::eventbind_runtime::union);
+    let union = quote!(::eventbind_runtime::__private::union);
     let mut branches = Vec::new();
     for variant in &data.variants {
         let ident = &variant.ident;

@@ -4,7 +4,7 @@
 
 mod support;
 
-use eventbind_runtime::serde_helpers::double_option;
+use eventbind_runtime::__private::serde_helpers::double_option;
 use eventbind_runtime::Validate;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -418,8 +418,13 @@ fn a_non_positive_divisor_is_a_fault_not_a_panic() {
     // a divisor computed at run time is reported instead of dividing by zero.
     let zero = 0.0;
     let mut errors = eventbind_runtime::Errors::new();
-    eventbind_runtime::check::multiple_of(4i64, zero, &eventbind_runtime::Path::Root, &mut errors);
-    eventbind_runtime::check::multiple_of(
+    eventbind_runtime::__private::check::multiple_of(
+        4i64,
+        zero,
+        &eventbind_runtime::Path::Root,
+        &mut errors,
+    );
+    eventbind_runtime::__private::check::multiple_of(
         i64::MIN,
         -1.0,
         &eventbind_runtime::Path::Root,

@@ -29,7 +29,7 @@ enum First {
     Small(Small),
     Even(Even),
     Text(#[validate(min_length = 2)] String),
-    #[serde(deserialize_with = "eventbind_runtime::wire::read")]
+    #[serde(deserialize_with = "eventbind_runtime::__private::wire::read")]
     Count(i64),
 }
 

@@ -41,6 +41,12 @@ impl UnknownEvent {
     }
 }
 
+/// An unknown event holds whatever was sent: nothing in it to check.
+impl crate::validate::Validate for UnknownEvent {
+    #[inline]
+    fn validate_at(&self, _at: &crate::path::Path<'_>, _errors: &mut crate::validate::Errors) {}
+}
+
 impl fmt::Debug for UnknownEvent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("UnknownEvent")

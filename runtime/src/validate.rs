@@ -1,5 +1,5 @@
 //! The [`Validate`] trait and its implementations for the types generated code
-//! is built from. Constraints themselves live in [`crate::check`].
+//! is built from. Constraints themselves live in [`crate::__private::check`].
 
 use crate::error::PointerError;
 use crate::path::Path;
@@ -91,7 +91,6 @@ always_valid!(
     chrono::NaiveDate,
     chrono::NaiveTime,
     uuid::Uuid,
-    crate::unknown::UnknownEvent,
 );
 
 impl<T: Validate + ?Sized> Validate for Box<T> {

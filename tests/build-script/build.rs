@@ -9,7 +9,7 @@ fn main() -> ExitCode {
         std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
     );
     let spec = manifest_dir.join("../../specs/commenda");
-    match eventbind::Builder::new().spec(&spec).compile() {
+    match eventbind_codegen::Builder::new().spec(&spec).compile() {
         Ok(_) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!(

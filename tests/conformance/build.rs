@@ -92,10 +92,10 @@ fn generate(suite: &Path, out: &Path, module: &str, schema: &Value) -> Result<Ge
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("root.json");
     std::fs::write(&path, schema.to_string()).unwrap();
-    let options = eventbind::load::LoadOptions::default()
+    let options = eventbind_codegen::LoadOptions::default()
         .strict(true)
         .map_remote("http://localhost:1234/", suite.join("remotes"));
-    let loaded = eventbind::load::load_with(&path, &options).map_err(|e| e.to_string())?;
+    let loaded = eventbind_codegen::load_with(&path, &options).map_err(|e| e.to_string())?;
     let root = loaded
         .catalog
         .types
@@ -104,13 +104,13 @@ fn generate(suite: &Path, out: &Path, module: &str, schema: &Value) -> Result<Ge
         .map(|t| t.name.clone())
         .ok_or("no root type")?;
     let module_source =
-        eventbind::emit::rust::module(&loaded.catalog, "from a JSON-Schema-Test-Suite group")
+        eventbind_codegen::rust_module(&loaded.catalog, "from a JSON-Schema-Test-Suite group")
             .map_err(|e| e.to_string())?;
-    let fragments = module_source.source.contains("schema = ");
+    let fragments = module_source.contains("schema = ");
     std::fs::create_dir_all(out.join("groups")).unwrap();
     std::fs::write(
         out.join("groups").join(format!("{module}.rs")),
-        module_source.source,
+        module_source,
     )
     .unwrap();
     Ok(Generated { root, fragments })

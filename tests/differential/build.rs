@@ -18,7 +18,7 @@ fn main() {
     for (vendor, krate) in VENDORS {
         let spec = manifest.join("../../specs").join(vendor);
         println!("cargo:rerun-if-changed={}", spec.display());
-        let loaded = eventbind::load::load(&spec).unwrap_or_else(|e| panic!("{e}"));
+        let loaded = eventbind_codegen::load(&spec).unwrap_or_else(|e| panic!("{e}"));
         for def in &loaded.catalog.types {
             writeln!(
                 table,

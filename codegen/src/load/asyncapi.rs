@@ -2,9 +2,9 @@
 //! and 3.x (operation-centric) normalised into the same catalog.
 
 use super::messages::MessageReader;
-use super::naming::{enum_name, type_name};
 use super::routes::route_keys;
 use crate::error::Result;
+use crate::model::naming::{enum_name, type_name};
 use crate::model::{Action, Catalog, Operation, RouteRule, SecurityScheme, Server};
 use crate::spec::{Documents, Location, Options};
 use serde_json::Value;

@@ -5,9 +5,9 @@
 //! the emitted JSON Schemas define that type too). Keywords and formats the
 //! generated code cannot check are left out, each with a warning.
 
-use super::naming::item_name;
 use super::schema::{component_name, SchemaConverter};
 use crate::error::Result;
+use crate::model::naming::item_name;
 use crate::model::{Ty, TyKind};
 use crate::spec::Location;
 use serde_json::{Map, Value};
@@ -210,7 +210,7 @@ impl SchemaConverter<'_> {
             }
             "format" => {
                 let name = value.as_str().unwrap_or_default();
-                if eventbind_runtime::format::Format::from_name(name).is_none() {
+                if !crate::model::formats::is_checked(name) {
                     self.warnings.push(format!(
                         "{at}: format {name:?} is not checked (unknown format)"
                     ));

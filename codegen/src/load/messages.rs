@@ -1,8 +1,8 @@
 //! Messages: name, payload and headers types, examples; traits applied.
 
-use super::naming::type_name;
 use super::schema::SchemaConverter;
 use crate::error::Result;
+use crate::model::naming::type_name;
 use crate::model::{Example, Message, TypeDef};
 use crate::spec::{Documents, Location};
 use serde_json::Value;

@@ -5,7 +5,6 @@ mod asyncapi;
 mod fragment;
 mod keywords;
 mod messages;
-pub mod naming;
 mod object;
 mod routes;
 pub mod schema;

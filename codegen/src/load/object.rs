@@ -2,8 +2,8 @@
 //! maps from `additionalProperties`.
 
 use crate::error::Result;
-use crate::load::naming::type_name;
 use crate::load::schema::{constraints, SchemaConverter};
+use crate::model::naming::type_name;
 use crate::model::{Additional, Field, Ty, TyKind, TypeDef, TypeKind};
 use crate::spec::Location;
 use serde_json::{Map, Value};

@@ -9,7 +9,7 @@ use crate::error::Result;
 pub(crate) use crate::load::keywords::{
     constraints, declared_types, implied_type, merge_constraints,
 };
-use crate::load::naming::{item_name, type_name};
+use crate::model::naming::{item_name, type_name};
 use crate::model::{Constraints, EnumValue, Ty, TyKind, TypeDef, TypeKind, Variant};
 use crate::spec::{Documents, Location};
 use serde_json::{Map, Value};
@@ -303,7 +303,7 @@ impl<'d> SchemaConverter<'d> {
             .map(str::to_string);
         if let (Some(name), "string") = (&format, kind) {
             let typed = matches!(name.as_str(), "date-time" | "date" | "uuid");
-            if !typed && eventbind_runtime::format::Format::from_name(name).is_none() {
+            if !typed && !crate::model::formats::is_checked(name) {
                 self.warnings.push(format!(
                     "{}: format {name:?} is not checked (unknown format)",
                     location.join("format")

@@ -2,9 +2,9 @@
 //! constraint-only branches (checked by a fragment), or a union type with one
 //! variant per branch, named from its component, title or type.
 
-use super::naming::type_name;
 use super::schema::{component_name, implied_type, SchemaConverter, HANDLED};
 use crate::error::Result;
+use crate::model::naming::type_name;
 use crate::model::{Ty, TyKind, TypeDef, TypeKind, Variant};
 use crate::spec::Location;
 use serde_json::{Map, Value};

@@ -2,6 +2,8 @@
 //! Plain data, serialisable so `eventbind ir` can print it.
 
 mod catalog;
+pub mod formats;
+pub(crate) mod naming;
 mod types;
 
 pub use catalog::{

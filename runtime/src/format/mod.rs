@@ -54,6 +54,11 @@ const NAMES: &[(Format, &str)] = &[
 ];
 
 impl Format {
+    /// Every format checked here, in the order of their names.
+    pub fn all() -> impl Iterator<Item = Format> {
+        NAMES.iter().map(|(format, _)| *format)
+    }
+
     /// The format named by a schema's `format` keyword, if checked here.
     pub fn from_name(name: &str) -> Option<Format> {
         NAMES.iter().find(|(_, n)| *n == name).map(|(f, _)| *f)

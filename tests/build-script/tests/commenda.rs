@@ -3,7 +3,7 @@
 //! time, comes back as the message it is an example of.
 
 use eventbind_build_script_test::commenda::{self, CommendaEvent};
-use eventbind_runtime::check::json_equal;
+use eventbind_runtime::__private::check::json_equal;
 use eventbind_runtime::{ErrorKind, Route};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;

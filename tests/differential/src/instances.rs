@@ -6,7 +6,7 @@
 //! `{"value": null}`, date-times and UUIDs in forms their format does not
 //! name, integral floats, a trailing newline after an anchored pattern.
 
-use eventbind::model::{Additional, Catalog, Constraints, Ty, TyKind, TypeDef, TypeKind};
+use eventbind_codegen::model::{Additional, Catalog, Constraints, Ty, TyKind, TypeDef, TypeKind};
 use proptest::prelude::RngExt;
 use proptest::test_runner::TestRng;
 use serde_json::{json, Map, Value};

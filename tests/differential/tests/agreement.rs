@@ -14,7 +14,7 @@ fn generated_validators_agree_with_jsonschema() {
     let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
     let mut report = Vec::new();
     for vendor in ["avalara-certcapture", "avaza", "commenda", "vertex"] {
-        let loaded = eventbind::load::load(&specs.join(vendor)).expect("spec loads");
+        let loaded = eventbind_codegen::load(&specs.join(vendor)).expect("spec loads");
         let types: Vec<_> = TYPES.iter().filter(|t| t.vendor == vendor).collect();
         assert!(!types.is_empty(), "{vendor}: no types");
         let validators: Vec<_> = types
@@ -24,7 +24,7 @@ fn generated_validators_agree_with_jsonschema() {
                     .catalog
                     .type_named(t.name)
                     .expect("type in the model");
-                eventbind::route::source_validator(&loaded, &def.origin)
+                eventbind::oracle::source_validator(&loaded, &def.origin)
                     .expect("source schema compiles")
             })
             .collect();

@@ -9,7 +9,7 @@ fn every_schema_example_reads_as_its_generated_type() {
     let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
     let mut checked = 0;
     for vendor in ["avalara-certcapture", "avaza", "commenda", "vertex"] {
-        let loaded = eventbind::load::load(&specs.join(vendor)).expect("spec loads");
+        let loaded = eventbind_codegen::load(&specs.join(vendor)).expect("spec loads");
         for def in loaded
             .catalog
             .types

@@ -19,8 +19,8 @@ fn read(path: &Path) -> String {
         .unwrap_or_else(|e| panic!("{}: {e} (run `eventbind generate`)", path.display()))
 }
 
-fn catalog(vendor: &str) -> eventbind::model::Catalog {
-    eventbind::load::load(&spec_dir(vendor))
+fn catalog(vendor: &str) -> eventbind_codegen::model::Catalog {
+    eventbind_codegen::load(&spec_dir(vendor))
         .expect("spec loads")
         .catalog
 }
@@ -318,7 +318,7 @@ fn chromium_renders_every_message_heading() {
 fn the_docs_command_writes_the_docs_alone() {
     let out = tempfile::tempdir().expect("temp dir");
     let spec = spec_dir("commenda");
-    let code = eventbind::cli::run([
+    let code = eventbind::run([
         "eventbind".as_ref(),
         "docs".as_ref(),
         "--spec".as_ref(),
@@ -333,7 +333,7 @@ fn the_docs_command_writes_the_docs_alone() {
     // No schema files beside these docs, so no links to them.
     assert!(!html.contains("schemas/") && !markdown.contains("schemas/"));
     let schema = |message: &str| {
-        eventbind::cli::run([
+        eventbind::run([
             "eventbind".as_ref(),
             "schema".as_ref(),
             "--spec".as_ref(),

@@ -2,14 +2,13 @@
 //! generator writes today, so every change to generated code is a reviewed diff.
 //! Update them with `cargo run -p eventbind -- generate`.
 
-use eventbind::builder::generate_all;
+use eventbind_codegen::{Builder, GeneratedFile};
 use eventbind_suite::root;
 
 #[test]
 fn checked_in_crates_match_the_generator() {
     let root = root();
-    let files =
-        generate_all(&root.join("specs"), &root.join("generated")).expect("generation succeeds");
+    let files = generate_all(&root).expect("generation succeeds");
     assert!(
         files.len() >= 8,
         "expected a Cargo.toml and lib.rs per vendor, got {}",
@@ -40,8 +39,8 @@ fn checked_in_crates_match_the_generator() {
 #[test]
 fn generation_is_deterministic() {
     let root = root();
-    let first = generate_all(&root.join("specs"), &root.join("generated")).unwrap();
-    let second = generate_all(&root.join("specs"), &root.join("generated")).unwrap();
+    let first = generate_all(&root).unwrap();
+    let second = generate_all(&root).unwrap();
     assert_eq!(first, second);
 }
 
@@ -62,4 +61,12 @@ fn generated_crates_are_clippy_clean() {
         "clippy found problems in generated code:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// What `eventbind generate` writes for the repository's specs.
+fn generate_all(root: &std::path::Path) -> eventbind_codegen::Result<Vec<GeneratedFile>> {
+    Builder::new()
+        .specs_dir(root.join("specs"))
+        .out_dir(root.join("generated"))
+        .crate_files()
 }

@@ -281,7 +281,7 @@ fn schemars_derives_the_emitted_structure_for_every_message_and_type() {
             compared += 1;
         }
         for message in &vendor.loaded.catalog.messages {
-            let Some(eventbind::model::TyKind::Named { name: payload }) =
+            let Some(eventbind_codegen::model::TyKind::Named { name: payload }) =
                 message.payload.as_ref().map(|t| &t.kind)
             else {
                 continue;

@@ -177,7 +177,7 @@ mod commenda {
         let event = CommendaEvent::parse(&bytes(&payload)).unwrap();
         let back = serde_json::to_value(&event).unwrap();
         assert!(
-            eventbind_runtime::check::json_equal(&back, &payload),
+            eventbind_runtime::__private::check::json_equal(&back, &payload),
             "{back}"
         );
         assert_eq!(back["data"]["date_of_breach"], Value::Null);

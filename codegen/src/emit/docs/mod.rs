@@ -13,8 +13,6 @@ use crate::model::Catalog;
 use askama::Template;
 use view::Page;
 
-pub use text::github_slug;
-
 #[derive(Template)]
 #[template(path = "events.md")]
 struct EventsMd<'a> {

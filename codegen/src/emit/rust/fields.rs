@@ -126,7 +126,7 @@ pub fn validate_list(ty: &Ty) -> Vec<TokenStream> {
             format: Some(format),
         } = &ty.kind
         {
-            if eventbind_runtime::format::Format::from_name(format).is_some() {
+            if crate::model::formats::is_checked(format) {
                 out.push(quote!(format = #format));
             }
         }
@@ -211,7 +211,7 @@ fn int(value: u64) -> proc_macro2::Literal {
 }
 
 /// Whether a value of `ty` holds, directly or in arrays and maps, values that
-/// serde alone reads differently from JSON Schema (see `eventbind_runtime::wire`):
+/// serde alone reads differently from JSON Schema (see `eventbind_runtime::__private::wire`):
 /// integers (`1.0` is one), `date-time`, `date` and `uuid` strings (only their
 /// exact form).
 pub fn reads_by_wire(ty: &Ty) -> bool {

@@ -3,7 +3,7 @@
 use super::docs::doc_attrs;
 use super::fields::{ident, reads_by_wire, rust_type, validate_list, Uses};
 use super::recursion::Recursion;
-use crate::load::naming::{field_name, type_name};
+use crate::model::naming::{field_name, type_name};
 use crate::model::{Additional, Constraints, Field, Ty, TyKind, TypeDef, TypeKind};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -82,12 +82,12 @@ pub fn type_item(def: &TypeDef, recursion: &Recursion, uses: &mut Uses) -> Token
                 }
 
                 impl std::str::FromStr for #name {
-                    type Err = eventbind_runtime::wire::UnknownValue;
+                    type Err = eventbind_runtime::UnknownValue;
 
                     fn from_str(wire: &str) -> Result<Self, Self::Err> {
                         match wire {
                             #(#from_wire)*
-                            _ => Err(eventbind_runtime::wire::UnknownValue::new(wire, Self::VALUES)),
+                            _ => Err(eventbind_runtime::UnknownValue::new(wire, Self::VALUES)),
                         }
                     }
                 }
@@ -95,7 +95,7 @@ pub fn type_item(def: &TypeDef, recursion: &Recursion, uses: &mut Uses) -> Token
                 /// Read from a JSON string only (serde's derive would also take `{"value": null}`).
                 impl<'de> Deserialize<'de> for #name {
                     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        eventbind_runtime::wire::string_enum(deserializer)
+                        eventbind_runtime::__private::wire::string_enum(deserializer)
                     }
                 }
             }
@@ -126,7 +126,7 @@ pub fn type_item(def: &TypeDef, recursion: &Recursion, uses: &mut Uses) -> Token
                 let ty = value_type(&variant.ty, boxed, uses);
                 let checks = validate_attr(&variant.ty);
                 let wire = reads_by_wire(&variant.ty)
-                    .then(|| quote!(#[serde(deserialize_with = "eventbind_runtime::wire::read")]));
+                    .then(|| quote!(#[serde(deserialize_with = "eventbind_runtime::__private::wire::read")]));
                 quote!(#wire #variant_name(#checks #ty),)
             }).collect();
             let pick = if *exclusive {
@@ -163,8 +163,9 @@ pub fn type_item(def: &TypeDef, recursion: &Recursion, uses: &mut Uses) -> Token
             let boxed = matches!(&inner.kind, TyKind::Named { name } if recursion.needs_box(&def.name, name));
             let ty = value_type(inner, boxed, uses);
             let checks = validate_attr(inner);
-            let wire = reads_by_wire(inner)
-                .then(|| quote!(#[serde(deserialize_with = "eventbind_runtime::wire::read")]));
+            let wire = reads_by_wire(inner).then(
+                || quote!(#[serde(deserialize_with = "eventbind_runtime::__private::wire::read")]),
+            );
             quote! {
                 #docs
                 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
@@ -243,16 +244,18 @@ fn struct_field(
     let ty = match (field.required, nullable) {
         (true, false) => {
             if wire {
-                serde_args.push(quote!(deserialize_with = "eventbind_runtime::wire::read"));
+                serde_args.push(quote!(
+                    deserialize_with = "eventbind_runtime::__private::wire::read"
+                ));
             }
             base
         }
         (true, true) => {
             // Present but possibly null: absence is still an error.
             let with = if wire {
-                "eventbind_runtime::wire::read"
+                "eventbind_runtime::__private::wire::read"
             } else {
-                "eventbind_runtime::serde_helpers::required_nullable"
+                "eventbind_runtime::__private::serde_helpers::required_nullable"
             };
             serde_args.push(quote!(deserialize_with = #with));
             quote!(Option<#base>)
@@ -260,9 +263,9 @@ fn struct_field(
         (false, false) => {
             // `null` is not absence: serde alone would read it as `None`.
             let with = if wire {
-                "eventbind_runtime::wire::read_some"
+                "eventbind_runtime::__private::wire::read_some"
             } else {
-                "eventbind_runtime::serde_helpers::present"
+                "eventbind_runtime::__private::serde_helpers::present"
             };
             serde_args.push(
                 quote!(default, deserialize_with = #with, skip_serializing_if = "Option::is_none"),
@@ -272,9 +275,9 @@ fn struct_field(
         (false, true) => {
             // Absent is `None`, null is `Some(None)`: both round-trip.
             let with = if wire {
-                "eventbind_runtime::wire::read_some"
+                "eventbind_runtime::__private::wire::read_some"
             } else {
-                "eventbind_runtime::serde_helpers::double_option"
+                "eventbind_runtime::__private::serde_helpers::double_option"
             };
             serde_args.push(
                 quote!(default, deserialize_with = #with, skip_serializing_if = "Option::is_none"),

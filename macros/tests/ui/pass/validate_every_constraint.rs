@@ -1,7 +1,7 @@
 //! Every constraint of the grammar, on the field types it applies to, with
 //! `Option<..>` and `Option<Option<..>>` wrappers, in structs and enums.
 
-use eventbind_runtime::serde_helpers::double_option;
+use eventbind_runtime::__private::serde_helpers::double_option;
 use eventbind_runtime::Validate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};

@@ -2,8 +2,8 @@
 //! for both the emitted schemas and the source ones (the `jsonschema` crate,
 //! an implementation independent of the emitter).
 
-use eventbind::load::Loaded;
-use eventbind::model::Message;
+use eventbind_codegen::model::Message;
+use eventbind_codegen::Loaded;
 use eventbind_suite::{root, spec_dir};
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -18,7 +18,7 @@ pub struct Vendor {
 }
 
 pub fn vendor(name: &'static str) -> Vendor {
-    let loaded = eventbind::load::load(&spec_dir(name)).expect("spec loads");
+    let loaded = eventbind_codegen::load(&spec_dir(name)).expect("spec loads");
     let text = std::fs::read_to_string(spec_dir(name).join("asyncapi.yaml")).expect("spec");
     let spec: Value = serde_yaml::from_str(&text).expect("spec is YAML");
     Vendor {
@@ -39,7 +39,7 @@ impl Vendor {
 
     /// `schemas/<Message>.json`, as written on disk.
     pub fn message_schema(&self, message: &Message) -> Value {
-        self.read(&eventbind::emit::schema::file_name(message))
+        self.read(&eventbind_codegen::schema_file_name(message))
     }
 
     pub fn bundle(&self) -> Value {
@@ -157,7 +157,7 @@ pub fn emitted_documents(vendor: &Vendor) -> Vec<(String, Value)> {
         .iter()
         .map(|m| {
             (
-                eventbind::emit::schema::file_name(m),
+                eventbind_codegen::schema_file_name(m),
                 vendor.message_schema(m),
             )
         })

@@ -1,0 +1,40 @@
+//! `eventbind generate`: rewrites every vendor crate; unchanged files are left alone.
+
+use crate::Result;
+use eventbind_codegen::{unexpected_files, write_if_changed, Builder, GeneratedFile};
+
+/// Every crate the builder generates, written; warns of files under `out`
+/// that it does not write.
+pub fn run(builder: &Builder, out: &std::path::Path) -> Result<i32> {
+    let files = builder.crate_files()?;
+    let code = write(&files)?;
+    // Not deleted: a file here may be someone's work; `check` fails on it.
+    for path in unexpected_files(out, &files) {
+        eprintln!(
+            "warning: {} is not written by `eventbind generate` (a removed spec's, or added by hand)",
+            path.display()
+        );
+    }
+    Ok(code)
+}
+
+/// One crate from one spec (folder or document) into `out` itself.
+pub fn run_one(builder: &Builder, spec: &std::path::Path) -> Result<i32> {
+    let loaded = eventbind_codegen::load(spec)?;
+    for warning in &loaded.catalog.warnings {
+        eprintln!("warning: {warning}");
+    }
+    write(&builder.crate_files()?)
+}
+
+fn write(files: &[GeneratedFile]) -> Result<i32> {
+    let mut changed = 0;
+    for file in files {
+        if write_if_changed(&file.path, &file.contents)? {
+            changed += 1;
+            println!("wrote {}", file.path.display());
+        }
+    }
+    println!("{} files generated, {changed} changed", files.len());
+    Ok(0)
+}
