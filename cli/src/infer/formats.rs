@@ -26,12 +26,6 @@ pub struct FormatSet(u8);
 
 impl FormatSet {
     pub const ALL: FormatSet = FormatSet((1 << FORMATS.len()) - 1);
-    pub const NONE: FormatSet = FormatSet(0);
-
-    pub fn intersect(self, other: FormatSet) -> FormatSet {
-        FormatSet(self.0 & other.0)
-    }
-
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }

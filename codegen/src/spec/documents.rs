@@ -144,15 +144,6 @@ impl Documents {
         path
     }
 
-    /// Adds an in-memory document (used by tests and by captured payloads).
-    pub fn insert(&mut self, path: &Path, value: Value) -> PathBuf {
-        let path = normalize(path);
-        let base = Url::parse("memory:///")
-            .ok()
-            .and_then(|b| b.join(&path.to_string_lossy()).ok());
-        self.add(path, value, base)
-    }
-
     pub fn root(&self, file: &Path) -> Option<&Value> {
         by_path(&self.files, file).map(|root| root.as_ref())
     }

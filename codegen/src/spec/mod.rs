@@ -7,4 +7,4 @@ pub mod pointer;
 pub mod uris;
 
 pub use documents::{Documents, Location};
-pub use options::{Options, RouteOptions};
+pub use options::Options;

@@ -3,17 +3,7 @@
 use serde_json::Value;
 use std::borrow::Cow;
 
-/// Escapes one reference token.
-pub fn escape(token: &str) -> String {
-    escaped(token).into_owned()
-}
-
-/// Unescapes one reference token.
-pub fn unescape(token: &str) -> String {
-    unescaped(token).into_owned()
-}
-
-/// [`escape`], borrowing the token when it needs no escape (nearly always:
+/// Escapes one reference token, borrowing it when it needs no escape (nearly always:
 /// pointers are built and followed hundreds of thousands of times for a
 /// large schema).
 fn escaped(token: &str) -> Cow<'_, str> {
@@ -24,7 +14,7 @@ fn escaped(token: &str) -> Cow<'_, str> {
     }
 }
 
-/// [`unescape`], borrowing the token when it has no escape.
+/// Unescapes one reference token, borrowing it when it has no escape.
 fn unescaped(token: &str) -> Cow<'_, str> {
     if token.contains('~') {
         Cow::Owned(token.replace("~1", "/").replace("~0", "~"))

@@ -13,7 +13,6 @@ use crate::model::{Catalog, Message, RouteRule, TyKind};
 use keywords::{annotate, annotated, ty_schema};
 use serde_json::{Map, Value};
 
-pub use defs::closure;
 pub use keywords::number;
 
 const DRAFT_07: &str = "http://json-schema.org/draft-07/schema#";
