@@ -7,13 +7,16 @@ use std::path::{Path, PathBuf};
 /// A fault in an input file, or in writing an output.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
+    /// The file at fault (or the one being written).
     pub file: PathBuf,
     /// JSON Pointer of the offending node (`""` for the whole file).
     pub pointer: String,
+    /// What is wrong, for a person.
     pub message: String,
 }
 
 impl Error {
+    /// A fault at `pointer` in `file`.
     pub fn new(
         file: impl AsRef<Path>,
         pointer: impl Into<String>,
@@ -26,6 +29,7 @@ impl Error {
         }
     }
 
+    /// An I/O failure on `file`.
     pub fn io(file: impl AsRef<Path>, error: std::io::Error) -> Self {
         Error::new(file, "", error.to_string())
     }
@@ -49,4 +53,5 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// The generator's result.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

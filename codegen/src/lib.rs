@@ -16,7 +16,7 @@
 //!
 //! and in the crate: `include!(concat!(env!("OUT_DIR"), "/commenda.rs"));`.
 //! The generated module needs `eventbind-runtime` and `serde` as dependencies.
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 mod builder;
 mod emit;

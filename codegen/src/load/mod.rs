@@ -27,7 +27,9 @@ const SPEC_FILES: &[&str] = &[
 /// source schemas can be used for validation).
 #[derive(Debug)]
 pub struct Loaded {
+    /// The model of the spec.
     pub catalog: Catalog,
+    /// The parsed files, by path, for validating against the source schemas.
     pub documents: Documents,
     /// The main document.
     pub root: PathBuf,

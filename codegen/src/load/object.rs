@@ -221,7 +221,7 @@ impl SchemaConverter<'_> {
                 for (wire, property) in properties {
                     let property_location = part.join("properties").join(wire);
                     let ty = self.ty(&property_location, &format!("{name}{}", type_name(wire)))?;
-                    let refined = field_from(wire, ty, property);
+                    let refined = field_from(wire, ty, property, &property_location);
                     match fields.iter_mut().find(|f| &f.wire == wire) {
                         // allOf: a later part refines a member an earlier part declared.
                         Some(earlier) => self.refine(earlier, refined, &property_location),
@@ -314,7 +314,7 @@ struct BuiltStruct {
     constraints: crate::model::Constraints,
 }
 
-fn field_from(wire: &str, ty: Ty, property: &Value) -> Field {
+fn field_from(wire: &str, ty: Ty, property: &Value, at: &Location) -> Field {
     let text = |key: &str| {
         property
             .get(key)
@@ -330,6 +330,7 @@ fn field_from(wire: &str, ty: Ty, property: &Value) -> Field {
     }
     Field {
         wire: wire.to_string(),
+        origin: at.to_string(),
         ty,
         required: false,
         description: text("description"),

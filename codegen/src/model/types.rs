@@ -4,15 +4,20 @@
 use serde::Serialize;
 use serde_json::Value;
 
+/// A named type: a struct, enum, union or newtype of the generated code.
 #[derive(Debug, Clone, Serialize)]
 pub struct TypeDef {
     /// Rust type name (PascalCase), from a component key or a property path.
     pub name: String,
     /// Where the schema is (`file#pointer`).
     pub origin: String,
+    /// `title` of its schema.
     pub title: Option<String>,
+    /// Its description (Markdown), if any.
     pub description: Option<String>,
+    /// What shape it has.
     pub kind: TypeKind,
+    /// Examples its schema gives.
     pub examples: Vec<Value>,
     /// Named `allOf` parents whose members were merged in, for the docs.
     pub parents: Vec<String>,
@@ -23,22 +28,33 @@ pub struct TypeDef {
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 // One per named type, so size does not matter; unboxed reads better when matching.
+/// The shape of a named type.
 #[allow(clippy::large_enum_variant)]
 pub enum TypeKind {
     /// An object with declared properties.
     Struct {
+        /// Declared members, in declaration order.
         fields: Vec<Field>,
+        /// What happens to members it does not declare.
         additional: Additional,
     },
     /// A closed set of strings.
-    Enum { values: Vec<EnumValue> },
+    Enum {
+        /// The strings, in declaration order.
+        values: Vec<EnumValue>,
+    },
     /// One of several shapes (`oneOf`/`anyOf` of different types).
     Union {
+        /// The shapes, in declaration order.
         variants: Vec<Variant>,
+        /// `oneOf` (exactly one must match) rather than `anyOf`.
         exclusive: bool,
     },
     /// A named array, map or primitive with its own constraints.
-    Newtype { inner: Ty },
+    Newtype {
+        /// The wrapped type.
+        inner: Ty,
+    },
 }
 
 /// What an object does with members it does not declare.
@@ -53,44 +69,63 @@ pub enum Additional {
     Typed(Box<Ty>),
 }
 
+/// A member of an object.
 #[derive(Debug, Clone, Serialize)]
 pub struct Field {
     /// Name on the wire.
     pub wire: String,
+    /// Where the member is declared (`file#pointer` of its `properties` entry;
+    /// under `allOf`, the first part that declares it), so tools comparing
+    /// specs can name it.
+    pub origin: String,
+    /// Its type.
     pub ty: Ty,
+    /// Whether the member must be present.
     pub required: bool,
+    /// Its description (Markdown), if any.
     pub description: Option<String>,
+    /// `default` of its schema.
     pub default: Option<Value>,
+    /// `readOnly` in its schema.
     pub read_only: bool,
+    /// Examples its schema gives.
     pub examples: Vec<Value>,
 }
 
+/// One string of an enum.
 #[derive(Debug, Clone, Serialize)]
 pub struct EnumValue {
+    /// The string on the wire.
     pub wire: String,
+    /// Its description (Markdown), if any.
     pub description: Option<String>,
 }
 
+/// One shape of a union.
 #[derive(Debug, Clone, Serialize)]
 pub struct Variant {
     /// Rust variant name.
     pub name: String,
+    /// Its type.
     pub ty: Ty,
 }
 
 /// A type expression with the constraints of the schema it came from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Ty {
+    /// What kind of value.
     #[serde(flatten)]
     pub kind: TyKind,
     /// `null` is allowed besides the type.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub nullable: bool,
+    /// The schema's validation keywords.
     #[serde(skip_serializing_if = "Constraints::is_empty")]
     pub constraints: Constraints,
 }
 
 impl Ty {
+    /// A type of this kind, not nullable, with no constraints.
     pub fn new(kind: TyKind) -> Self {
         Ty {
             kind,
@@ -100,28 +135,42 @@ impl Ty {
     }
 }
 
+/// The kinds of type expression.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum TyKind {
+    /// A named type of the catalog.
     Named {
+        /// Its Rust name.
         name: String,
     },
+    /// A string, with its `format` if any.
     String {
+        /// The schema's `format`.
         format: Option<String>,
     },
+    /// An integer, with its `format` if any.
     Integer {
+        /// The schema's `format`.
         format: Option<String>,
     },
+    /// A number, with its `format` if any.
     Number {
+        /// The schema's `format`.
         format: Option<String>,
     },
+    /// `true` or `false`.
     Boolean,
+    /// Only `null`.
     Null,
+    /// An array of one item type.
     Array {
+        /// The type of every item.
         items: Box<Ty>,
     },
     /// An object used as a map: every member of this type.
     Map {
+        /// The type of every member.
         values: Box<Ty>,
     },
     /// Any JSON value.
@@ -131,30 +180,43 @@ pub enum TyKind {
 /// Validation keywords, as the schema states them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Constraints {
+    /// `minLength`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_length: Option<u64>,
+    /// `maxLength`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_length: Option<u64>,
+    /// `pattern` (ECMA-262).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
+    /// `minimum`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum: Option<f64>,
+    /// `maximum`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum: Option<f64>,
+    /// `exclusiveMinimum` (draft-07: a number).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclusive_minimum: Option<f64>,
+    /// `exclusiveMaximum` (draft-07: a number).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclusive_maximum: Option<f64>,
+    /// `multipleOf`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multiple_of: Option<f64>,
+    /// `minItems`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_items: Option<u64>,
+    /// `maxItems`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_items: Option<u64>,
+    /// `uniqueItems`.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub unique_items: bool,
+    /// `minProperties`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_properties: Option<u64>,
+    /// `maxProperties`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_properties: Option<u64>,
     /// `enum`, or `const` as a one-element list.
@@ -166,6 +228,7 @@ pub struct Constraints {
 }
 
 impl Constraints {
+    /// Whether no constraint is set.
     pub fn is_empty(&self) -> bool {
         *self == Constraints::default()
     }

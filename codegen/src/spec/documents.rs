@@ -101,6 +101,7 @@ pub struct Documents {
 }
 
 impl Documents {
+    /// No documents yet.
     pub fn new() -> Self {
         Self::default()
     }
@@ -144,6 +145,7 @@ impl Documents {
         path
     }
 
+    /// The whole parsed document of a loaded file.
     pub fn root(&self, file: &Path) -> Option<&Value> {
         by_path(&self.files, file).map(|root| root.as_ref())
     }

@@ -11,8 +11,8 @@
 //! using the included identifier.
 //!
 //! Only the surface explicitly documented by Avalara at
-//! https://developer.avalara.com/api-reference/CertCapture/v2/aws-sqs-integration/ is modeled here.
-//! No webhook events have been fabricated. AvaTax, Returns, E-Invoicing, 1099 & W-9,
+//! <https://developer.avalara.com/api-reference/CertCapture/v2/aws-sqs-integration/> is modeled
+//! here. No webhook events have been fabricated. AvaTax, Returns, E-Invoicing, 1099 & W-9,
 //! Communications, and other Avalara products do not publish a documented async/webhook surface as
 //! of the date of this document and are therefore not represented in this specification.
 #![cfg_attr(rustfmt, rustfmt::skip)]

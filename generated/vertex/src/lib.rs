@@ -875,7 +875,7 @@ pub struct EventType {
     pub id: Option<String>,
     /// This value combined with version must be globally unique within notification-service and is
     /// defined by client application system. Following naming convention is recommended:
-    /// <appcode>.<resource>.<resourceState>
+    /// \<appcode>.\<resource>.\<resourceState>
     #[serde(
         default,
         deserialize_with = "eventbind_runtime::__private::serde_helpers::present",
@@ -1262,7 +1262,7 @@ pub struct ApplicationEventType {
     pub id: Option<String>,
     /// This value combined with version must be globally unique within notification-service and is
     /// defined by client application system. Following naming convention is recommended:
-    /// <appcode>.<resource>.<resourceState>
+    /// \<appcode>.\<resource>.\<resourceState>
     #[serde(
         default,
         deserialize_with = "eventbind_runtime::__private::serde_helpers::present",
@@ -1345,7 +1345,7 @@ pub struct ApplicationEventType {
     /// Connectors, 1200 represents einvoicing events, 100 represents OSeries events, 1200,1199
     /// represents einvoicing Connectors, 100,1199 represents OSeries Connectors. This value is
     /// evaluated from the client applications scope that is prefixed with
-    /// platformFeatureCodes::<value>. The documentation calls it readonly and also marks it required.
+    /// platformFeatureCodes::\<value>. The documentation calls it readonly and also marks it required.
     ///
     /// Read-only: set by the server.
     #[serde(rename = "platformFeatureCodes")]
@@ -1506,7 +1506,7 @@ pub struct CatalogEventType {
     pub id: Option<String>,
     /// This value combined with version must be globally unique within notification-service and is
     /// defined by client application system. Following naming convention is recommended:
-    /// <appcode>.<resource>.<resourceState>
+    /// \<appcode>.\<resource>.\<resourceState>
     #[serde(
         default,
         deserialize_with = "eventbind_runtime::__private::serde_helpers::present",
@@ -2361,7 +2361,7 @@ pub struct SubscriptionParams {
     )]
     pub tenant_id: Option<String>,
     /// The tags for filtering, provided as a URL-encoded array of tag objects, each containing a key
-    /// and a value. For instance, the tag value [{"key":"docNum", "value": "3a"}] is URL-encoded to
+    /// and a value. For instance, the tag value \[{"key":"docNum", "value": "3a"}] is URL-encoded to
     /// %5B%7B%22key%22%3A%22docNum%22%2C%20%22value%22%3A%20%223a%22%7D%5D. During the filtering
     /// process, all tags are combined using an AND operation, meaning a match only occurs if all
     /// specified tags are present.

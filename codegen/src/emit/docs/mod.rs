@@ -4,6 +4,7 @@
 //! the same things and link the same anchors.
 
 mod pieces;
+mod rows;
 mod text;
 mod types;
 mod view;

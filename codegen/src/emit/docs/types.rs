@@ -2,8 +2,8 @@
 //! holds it, its members, values or shapes, and its examples.
 
 use super::pieces::{constraints, ty_constraints, ty_shown, Links, Shown};
+use super::rows::{cell_code, field_rows, pretty, FieldRow};
 use super::text::Text;
-use super::view::{cell_code, field_rows, pretty, FieldRow};
 use crate::model::{Additional, Catalog, TypeDef, TypeKind};
 
 pub struct TypeView {

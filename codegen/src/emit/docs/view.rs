@@ -1,10 +1,11 @@
 //! What the docs say, gathered from the catalog once for both templates:
 //! transport, security, how events are identified, messages and types.
 
-use super::pieces::{field_constraints, ty_shown, Links, Shown};
+use super::pieces::{ty_shown, Links, Shown};
+use super::rows::{field_rows, pretty, FieldRow};
 use super::text::{code_span, Anchors, Text};
 use super::types::{type_views, TypeView};
-use crate::model::{Catalog, Field, Message, Operation, RouteRule, Ty, TyKind, TypeKind};
+use crate::model::{Catalog, Message, Operation, RouteRule, Ty, TyKind, TypeKind};
 
 pub struct Page {
     pub title: String,
@@ -88,16 +89,6 @@ pub struct MessageView {
     pub header_fields: Vec<FieldRow>,
     pub schema_file: Option<String>,
     pub examples: Vec<ExampleView>,
-}
-
-pub struct FieldRow {
-    pub name: String,
-    /// The name as a Markdown code span, for a table cell.
-    pub name_md: String,
-    pub ty: Shown,
-    pub required: bool,
-    pub constraints: Shown,
-    pub description: Option<Text>,
 }
 
 pub struct ExampleView {
@@ -371,29 +362,4 @@ fn struct_fields(catalog: &Catalog, ty: Option<&Ty>, links: &Links) -> Vec<Field
         Some(TypeKind::Struct { fields, .. }) => field_rows(fields, links),
         _ => Vec::new(),
     }
-}
-
-pub fn field_rows(fields: &[Field], links: &Links) -> Vec<FieldRow> {
-    fields
-        .iter()
-        .map(|field| FieldRow {
-            name: field.wire.clone(),
-            name_md: cell_code(&field.wire),
-            ty: ty_shown(&field.ty, links),
-            required: field.required,
-            constraints: field_constraints(field),
-            description: Text::from_option(field.description.as_deref()),
-        })
-        .collect()
-}
-
-/// A code span for a Markdown table cell.
-pub fn cell_code(text: &str) -> String {
-    code_span(text).replace('|', "\\|")
-}
-
-/// An example as indented JSON.
-pub fn pretty(value: &serde_json::Value) -> String {
-    // A `Value` always serialises.
-    serde_json::to_string_pretty(value).unwrap_or_default()
 }

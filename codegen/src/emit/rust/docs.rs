@@ -54,8 +54,8 @@ fn doc_lines<'a>(paragraphs: impl IntoIterator<Item = Option<&'a str>>) -> Vec<S
 fn wrap_markdown(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
-    let mut paragraph: Vec<&str> = Vec::new();
-    let flush = |paragraph: &mut Vec<&str>, out: &mut Vec<String>| {
+    let mut paragraph: Vec<String> = Vec::new();
+    let flush = |paragraph: &mut Vec<String>, out: &mut Vec<String>| {
         if paragraph.is_empty() {
             return;
         }
@@ -80,7 +80,7 @@ fn wrap_markdown(text: &str) -> Vec<String> {
             if list_indent(line.trim_start()) > 0 {
                 flush(&mut paragraph, &mut out);
             }
-            paragraph.push(line.trim());
+            paragraph.push(escape_prose(line.trim()));
         }
     }
     flush(&mut paragraph, &mut out);
@@ -91,6 +91,67 @@ fn wrap_markdown(text: &str) -> Vec<String> {
         out.push("```".to_string());
     }
     out
+}
+
+/// Spec prose as rustdoc reads it: outside code spans, `<word>` is not taken
+/// for an HTML tag (`<appcode>.<resource>` in Vertex's docs), a bare URL becomes
+/// an autolink, and `[text]` not followed by a link target is not taken for an
+/// intra-doc link.
+fn escape_prose(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let bytes = line.as_bytes();
+    // A tick with no partner later on the line opens no code span.
+    let last_tick = line.rfind('`');
+    let paired_ticks = line.matches('`').count() / 2 * 2;
+    let mut ticks_seen = 0;
+    let mut i = 0;
+    while i < line.len() {
+        let rest = &line[i..];
+        let c = rest.chars().next().unwrap_or_default();
+        if c == '`' {
+            ticks_seen += 1;
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let in_code = ticks_seen % 2 == 1 && ticks_seen <= paired_ticks && Some(i) != last_tick;
+        let after = |offset: usize| bytes.get(i + offset).copied().unwrap_or(b' ');
+        let before = i.checked_sub(1).map(|j| bytes[j]);
+        if in_code {
+            out.push(c);
+        } else if c == '<'
+            && !rest.starts_with("<http://")
+            && !rest.starts_with("<https://")
+            && (after(1).is_ascii_alphabetic() || after(1) == b'/')
+        {
+            out.push_str("\\<");
+        } else if (rest.starts_with("http://") || rest.starts_with("https://"))
+            && !matches!(before, Some(b'<' | b'(' | b'"'))
+        {
+            let end = rest
+                .find(|ch: char| ch.is_whitespace() || ch == '>' || ch == ')')
+                .unwrap_or(rest.len());
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':']);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            i += url.len();
+            continue;
+        } else if c == '[' && after(1) != b'`' && !is_link(rest) {
+            // `[`Type`]` is the emitter's own intra-doc link; anything else is prose.
+            out.push_str("\\[");
+        } else {
+            out.push(c);
+        }
+        i += c.len_utf8();
+    }
+    out
+}
+
+/// Whether `text` (starting at `[`) is a Markdown link: `[label](target)`.
+fn is_link(text: &str) -> bool {
+    text.find(']')
+        .is_some_and(|close| text[close + 1..].starts_with('('))
 }
 
 /// Width of a Markdown list marker at the start of `line` (0 if none).
@@ -127,6 +188,22 @@ fn wrap(text: &str, indent: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prose_is_escaped_for_rustdoc_and_code_is_not() {
+        assert_eq!(
+            escape_prose("<appcode>.<resource> in `<x>` see https://a.example/b."),
+            "\\<appcode>.\\<resource> in `<x>` see <https://a.example/b>."
+        );
+        assert_eq!(
+            escape_prose("a [link](https://x.example) and [note]"),
+            "a [link](https://x.example) and \\[note]"
+        );
+        assert_eq!(
+            escape_prose("x < 3 and <https://y.example>"),
+            "x < 3 and <https://y.example>"
+        );
+    }
 
     #[test]
     fn wraps_prose_and_indents_list_continuations() {
