@@ -1,5 +1,6 @@
 //! The files a spec is made of, parsed once, and `$ref` resolution between them.
 
+use super::uri::Url;
 use crate::error::{Error, Result};
 use crate::spec::pointer;
 use crate::spec::uris::{self, Identifiers};
@@ -9,7 +10,6 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
-use url::Url;
 
 /// Largest spec file read; a larger one is almost certainly not a spec.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -193,7 +193,7 @@ impl Documents {
                     ))
                 })?;
                 let mut resource_url = target.clone();
-                resource_url.set_fragment(None);
+                resource_url.clear_fragment();
                 let file = self.load_as(&path, Some(resource_url)).map_err(|e| {
                     ref_at.error(format!("cannot read {reference:?}: {}", e.message))
                 })?;
@@ -233,7 +233,7 @@ impl Documents {
             return Some(dir.join(pointer::percent_decode(&text[prefix.len()..])));
         }
         if uri.scheme() == "file" {
-            return uri.to_file_path().ok().map(|p| relative_to_cwd(&p));
+            return uri.to_file_path().map(|p| relative_to_cwd(&p));
         }
         None
     }

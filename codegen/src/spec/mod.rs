@@ -4,6 +4,7 @@
 pub mod documents;
 pub mod options;
 pub mod pointer;
+pub mod uri;
 pub mod uris;
 
 pub use documents::{Documents, Location};

@@ -3,13 +3,13 @@
 //! mapped onto local folders.
 
 use super::pointer;
+use super::uri::Url;
 use crate::spec::Location;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
-use url::Url;
 
 /// Members whose values are instance data, not schemas: an `$id` there is
 /// not an identifier.
@@ -154,14 +154,13 @@ pub fn base_at(root: &Value, at: &str, base: &Url) -> Url {
     base
 }
 
+/// The URI without its fragment, as text (the key documents are known by).
 pub fn without_fragment(uri: &Url) -> String {
-    let mut uri = uri.clone();
-    uri.set_fragment(None);
-    uri.to_string()
+    uri.without_fragment()
 }
 
 /// The `file://` URL of a path (made absolute).
 pub fn file_url(path: &Path) -> Option<Url> {
     let absolute = std::fs::canonicalize(path).ok()?;
-    Url::from_file_path(absolute).ok()
+    Url::from_file_path(&absolute)
 }
