@@ -3,9 +3,10 @@
 
 For every crate under the workspace, each `.rs` file is a module. An edge
 A -> B is a `crate::b...` or `super::b...` path in A naming a sibling module
-(a file or folder module at B's level). The check reports every cycle among
-siblings, at every level of the tree: the crate root's children, and the
-children of each folder module.
+(a file or folder module at B's level), read in code (not in comments or
+string literals), each path of a grouped `use crate::{a::X, b::{c, d}}`
+counting. The check reports every cycle among siblings, at every level of the
+tree: the crate root's children, and the children of each folder module.
 """
 import pathlib
 import re
@@ -24,8 +25,92 @@ def module_path(src: pathlib.Path, file: pathlib.Path):
 
 
 def strip_comments(text: str) -> str:
-    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
-    return "\n".join(line.split("//")[0] for line in text.splitlines())
+    """The text with comments, string and character literals blanked out, so
+    that only code is read (a `crate::` inside a string names nothing)."""
+    out = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if text.startswith("//", i):
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+        elif text.startswith("/*", i):
+            depth, i = 1, i + 2
+            while i < n and depth:
+                if text.startswith("/*", i):
+                    depth, i = depth + 1, i + 2
+                elif text.startswith("*/", i):
+                    depth, i = depth - 1, i + 2
+                else:
+                    i += 1
+            out.append(" ")
+        elif (m := RAW_STRING.match(text, i)) and (i == 0 or not IDENT_CHAR.match(text[i - 1])):
+            end = text.find('"' + m.group(1), m.end())
+            i = n if end < 0 else end + 1 + len(m.group(1))
+            out.append('""')
+        elif c == '"':
+            i += 1
+            while i < n and text[i] != '"':
+                i += 2 if text[i] == "\\" else 1
+            i += 1
+            out.append('""')
+        elif c == "'" and (m := CHAR.match(text, i)):
+            i = m.end()
+            out.append("' '")
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+RAW_STRING = re.compile(r'b?r(#*)"')
+IDENT_CHAR = re.compile(r"[A-Za-z0-9_]")
+# A character literal (not a lifetime): 'x', '\n', '\u{..}', b'x'.
+CHAR = re.compile(r"'(?:\\u\{[0-9A-Fa-f]+\}|\\.|[^\\'\n])'")
+START = re.compile(r"(?<![A-Za-z0-9_])(?:\$)?(crate|super)(?![A-Za-z0-9_])")
+TOKEN = re.compile(r"\s*(::|\{|\}|,|\*|r#[A-Za-z_][A-Za-z0-9_]*|[A-Za-z_][A-Za-z0-9_]*)")
+
+
+def use_paths(text: str, pos: int):
+    """Every path of the use tree (or plain path) starting at `pos`, after its
+    `crate`/`super` head: `crate::{a::{b, c}, d}` gives [a, b], [a, c], [d]."""
+
+    def token(at):
+        m = TOKEN.match(text, at)
+        return (m.group(1), m.end()) if m else (None, at)
+
+    def tree(at, prefix):
+        # after a `::`: an ident path, a group, or a glob
+        tok, after = token(at)
+        if tok == "{":
+            paths, at = [], after
+            while True:
+                tok, nxt = token(at)
+                if tok == "}":
+                    return paths, nxt
+                if tok == ",":
+                    at = nxt
+                    continue
+                if tok is None:
+                    return paths, at
+                if tok == "self":
+                    paths.append(prefix)
+                    at = nxt
+                    continue
+                sub, at = tree(at, prefix)
+                paths += sub
+        if tok is None or tok in ("*", "}", ","):
+            return [prefix], after if tok == "*" else at
+        prefix = prefix + [tok.removeprefix("r#")]
+        tok, nxt = token(after)
+        if tok == "::":
+            return tree(nxt, prefix)
+        return [prefix], after
+
+    tok, after = token(pos)
+    if tok != "::":
+        return [[]]
+    return tree(after, [])[0]
 
 
 def crate_edges(src: pathlib.Path):
@@ -35,36 +120,34 @@ def crate_edges(src: pathlib.Path):
     edges = {}
     for mod, file in modules.items():
         text = strip_comments(file.read_text())
-        is_dir_mod = file.stem in ("mod", "lib", "main")
-        for m in PATH.finditer(text):
-            segs = m.group(2).split("::")[1:]
-            if m.group(1) == "crate":
-                target = segs
-            else:
-                base = list(mod) if is_dir_mod else list(mod[:-1])
-                n = 1
-                while segs and segs[0] == "super":
-                    segs = segs[1:]
-                    n += 1
-                base = base[: len(base) - (n - 1)] if n > 1 else base
-                if is_dir_mod:
-                    base = base[:-1] if m.group(1) == "super" else base
-                target = base + segs
-            # longest prefix that is a module
-            while target and tuple(target) not in modules:
-                target = target[:-1]
-            target = tuple(target)
-            if not target or target == mod:
-                continue
-            # reduce to siblings: common parent, one level below it
-            common = 0
-            while common < min(len(mod), len(target)) and mod[common] == target[common]:
-                common += 1
-            if common == len(mod) or common == len(target):
-                continue  # ancestor/descendant: a parent using its child is fine
-            a = mod[: common + 1]
-            b = target[: common + 1]
-            edges.setdefault(a, set()).add(b)
+        for m in START.finditer(text):
+            for segs in use_paths(text, m.end()):
+                if m.group(1) == "crate":
+                    target = list(segs)
+                else:
+                    # `super` (and each further leading `super`) goes one up
+                    # from the module this file is.
+                    ups = 1
+                    while segs and segs[0] == "super":
+                        segs = segs[1:]
+                        ups += 1
+                    base = list(mod)[: max(len(mod) - ups, 0)]
+                    target = base + list(segs)
+                # longest prefix that is a module
+                while target and tuple(target) not in modules:
+                    target = target[:-1]
+                target = tuple(target)
+                if not target or target == mod:
+                    continue
+                # reduce to siblings: common parent, one level below it
+                common = 0
+                while common < min(len(mod), len(target)) and mod[common] == target[common]:
+                    common += 1
+                if common == len(mod) or common == len(target):
+                    continue  # ancestor/descendant: a parent using its child is fine
+                a = mod[: common + 1]
+                b = target[: common + 1]
+                edges.setdefault(a, set()).add(b)
     return edges
 
 

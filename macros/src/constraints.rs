@@ -1,6 +1,7 @@
 //! Parsing `#[validate(...)]` and turning each constraint into a call to
 //! `eventbind_runtime::__private::check`.
 
+use crate::format::format_variant;
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::meta::ParseNestedMeta;
@@ -203,37 +204,6 @@ impl Constraints {
         }
         quote!(#(#out)*)
     }
-}
-
-/// The `Format` variant for a format name, checked when the derive expands.
-fn format_variant(lit: &LitStr) -> syn::Result<TokenStream> {
-    format_variant_named(&lit.value())
-        .ok_or_else(|| syn::Error::new(lit.span(), format!("unsupported format `{}`", lit.value())))
-}
-
-/// The `eventbind_runtime::format::Format` variant for a format name.
-pub fn format_variant_named(name: &str) -> Option<TokenStream> {
-    Some(match name {
-        "date-time" => quote!(DateTime),
-        "date" => quote!(Date),
-        "time" => quote!(Time),
-        "email" => quote!(Email),
-        "idn-email" => quote!(IdnEmail),
-        "hostname" => quote!(Hostname),
-        "idn-hostname" => quote!(IdnHostname),
-        "ipv4" => quote!(Ipv4),
-        "ipv6" => quote!(Ipv6),
-        "uri" => quote!(Uri),
-        "uri-reference" => quote!(UriReference),
-        "iri" => quote!(Iri),
-        "iri-reference" => quote!(IriReference),
-        "uri-template" => quote!(UriTemplate),
-        "uuid" => quote!(Uuid),
-        "json-pointer" => quote!(JsonPointer),
-        "relative-json-pointer" => quote!(RelativeJsonPointer),
-        "regex" => quote!(Regex),
-        _ => return None,
-    })
 }
 
 /// Whether a literal divisor is `0`, `0.0` or negative (caught at compile time).

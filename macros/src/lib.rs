@@ -30,6 +30,7 @@
 //! and `#[route(unknown)]` on the variant holding `UnknownEvent`.
 
 mod constraints;
+mod format;
 mod route;
 mod schema;
 mod union;

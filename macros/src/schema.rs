@@ -100,7 +100,7 @@ impl Compiler {
                 }
                 "format" => {
                     let name = self.string(value, &at)?;
-                    let variant = crate::constraints::format_variant_named(name)
+                    let variant = crate::format::format_variant_named(name)
                         .ok_or_else(|| self.error(&at, format!("unsupported format `{name}`")))?;
                     out.push(quote!(#json::format(__v, ::eventbind_runtime::format::Format::#variant, __at, __errors);));
                 }
