@@ -37,6 +37,7 @@ pub struct Headers {
 }
 
 impl Headers {
+    /// No headers.
     pub fn new() -> Self {
         Headers::default()
     }
@@ -88,6 +89,7 @@ impl Headers {
         self.pairs.iter().map(|(n, v)| (n.as_str(), v.as_str()))
     }
 
+    /// Whether there is none.
     pub fn is_empty(&self) -> bool {
         self.pairs.is_empty()
     }
@@ -98,6 +100,7 @@ impl Headers {
 pub struct Delivery {
     /// The body exactly as received: signatures are computed over these bytes.
     pub body: Bytes,
+    /// The request headers (or queue message attributes).
     pub headers: Headers,
     /// The event name given from outside the body (a URL segment such as
     /// Avaza's one URL per event), for specs routed by name.
@@ -105,9 +108,12 @@ pub struct Delivery {
     /// The transport's own id for the delivery (an SQS message id), a
     /// fallback dedup key.
     pub transport_id: Option<String>,
+    /// Which transport received it (`http`, `sqs`), for the stored record.
+    pub transport: Option<String>,
 }
 
 impl Delivery {
+    /// A delivery of `body` alone.
     pub fn new(body: impl Into<Bytes>) -> Self {
         Delivery {
             body: body.into(),
@@ -115,16 +121,19 @@ impl Delivery {
         }
     }
 
+    /// With these headers.
     pub fn with_headers(mut self, headers: Headers) -> Self {
         self.headers = headers;
         self
     }
 
+    /// Named from outside the body.
     pub fn with_name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
 
+    /// With the transport's id for it.
     pub fn with_transport_id(mut self, id: impl Into<String>) -> Self {
         self.transport_id = Some(id.into());
         self

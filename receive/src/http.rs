@@ -1,4 +1,4 @@
-//! The HTTP receiver (feature `axum`): an axum router that checks method and
+//! The HTTP receiver (feature `http`): an axum router that checks method and
 //! content type, reads the exact body, runs the shared pipeline, and answers
 //! with a status the vendor's retry logic understands.
 //!
@@ -102,6 +102,7 @@ impl HttpReceiver {
         self
     }
 
+    /// Refuse larger bodies with 413.
     pub fn body_limit(mut self, bytes: usize) -> Self {
         self.body_limit = bytes;
         self
@@ -167,6 +168,7 @@ async fn receive(
         headers,
         name,
         transport_id: None,
+        transport: Some("http".to_owned()),
     };
     // The pipeline runs on its own task: a vendor that hangs up early (Vertex
     // wants an answer within 500 ms) must not cut a handler off half-way.

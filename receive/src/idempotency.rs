@@ -5,14 +5,11 @@
 //! delivery gets a dedup key from the first source that has one, in the order
 //! the user lists them (a header, a body field, the transport's id), else the
 //! SHA-256 of the body. Which source fits which vendor is configuration, not
-//! code here: the runtime knows no vendor.
+//! code here: the runtime knows no vendor. Claims themselves live in the
+//! [`store`](crate::store).
 
-use crate::delivery::{BoxFuture, Delivery};
+use crate::delivery::Delivery;
 use sha2::{Digest, Sha256};
-use std::collections::{HashMap, VecDeque};
-use std::fmt;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 /// Where a dedup key may come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,21 +46,25 @@ impl DedupKeys {
         }
     }
 
+    /// Tries header `name` next.
     pub fn header(mut self, name: impl Into<String>) -> Self {
         self.sources.push(KeySource::Header(name.into()));
         self
     }
 
+    /// Tries the string at JSON Pointer `pointer` in the body next.
     pub fn field(mut self, pointer: impl Into<String>) -> Self {
         self.sources.push(KeySource::Field(pointer.into()));
         self
     }
 
+    /// Tries the transport's id for the delivery next.
     pub fn transport_id(mut self) -> Self {
         self.sources.push(KeySource::TransportId);
         self
     }
 
+    /// The sources, in the order tried.
     pub fn sources(&self) -> &[KeySource] {
         &self.sources
     }
@@ -103,144 +104,68 @@ pub fn body_hash(body: &[u8]) -> String {
     format!("sha256:{}", hex::encode(Sha256::digest(body)))
 }
 
-/// What a store says about a key being claimed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Claim {
-    /// Not seen (or released): the caller now holds it.
-    New,
-    /// Acknowledged before: a duplicate.
-    Done,
-    /// Another delivery with this key is being handled right now.
-    InFlight,
+/// How a body is hashed for the conflict check: the SHA-256 of the exact
+/// bytes, or, when fields that vary per attempt are named (Vertex's
+/// `/retryAttempt` and `/replayAttempt`), of the JSON with those fields left
+/// out, so a retry is not mistaken for another event reusing the key.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BodyHash {
+    ignored: Vec<String>,
 }
 
-/// A store that could not answer (e.g. a shared database is down); the
-/// delivery is retried later rather than handled twice.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StoreError(pub String);
-
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "idempotency store: {}", self.0)
+impl BodyHash {
+    /// The exact bytes are hashed.
+    pub fn new() -> Self {
+        BodyHash::default()
     }
-}
 
-impl std::error::Error for StoreError {}
-
-/// Where dedup keys live. The default is [`MemoryStore`]; implement this over
-/// a shared database when several receivers run side by side.
-pub trait IdempotencyStore: Send + Sync {
-    /// Claims `key` for handling.
-    fn claim<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Claim, StoreError>>;
-    /// The delivery was acknowledged: later ones with this key are duplicates.
-    fn complete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), StoreError>>;
-    /// The delivery was not acknowledged: a redelivery must be handled again.
-    fn release<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), StoreError>>;
-}
-
-enum Entry {
-    InFlight(Instant),
-    Done,
-}
-
-struct State {
-    entries: HashMap<String, Entry>,
-    /// Completed keys, oldest first, so the oldest are forgotten first.
-    done: VecDeque<String>,
-}
-
-/// An in-process store: completed keys are remembered up to a capacity
-/// (oldest forgotten first), and a claim not completed or released within
-/// its lease (a handler cut off mid-way) lapses so redeliveries can proceed.
-pub struct MemoryStore {
-    state: Mutex<State>,
-    capacity: usize,
-    lease: Duration,
-}
-
-impl Default for MemoryStore {
-    fn default() -> Self {
-        MemoryStore::new(100_000, Duration::from_secs(60))
+    /// Leaves the value at JSON Pointer `pointer` out of the hash.
+    pub fn ignore(mut self, pointer: impl Into<String>) -> Self {
+        self.ignored.push(pointer.into());
+        self
     }
-}
 
-impl MemoryStore {
-    pub fn new(capacity: usize, lease: Duration) -> Self {
-        MemoryStore {
-            state: Mutex::new(State {
-                entries: HashMap::new(),
-                done: VecDeque::new(),
-            }),
-            capacity: capacity.max(1),
-            lease,
+    /// The pointers left out.
+    pub fn ignored(&self) -> &[String] {
+        &self.ignored
+    }
+
+    /// The hash of `body`. A body that is not JSON is hashed as bytes.
+    pub fn hash(&self, body: &[u8]) -> String {
+        if self.ignored.is_empty() {
+            return body_hash(body);
         }
+        let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(body) else {
+            return body_hash(body);
+        };
+        for pointer in &self.ignored {
+            remove_at(&mut value, pointer);
+        }
+        // Keys keep the body's order (serde_json's preserve_order), so the
+        // same event re-sent hashes the same.
+        format!(
+            "sha256-json:{}",
+            hex::encode(Sha256::digest(value.to_string()))
+        )
     }
+}
 
-    /// How many completed keys are remembered.
-    pub fn remembered(&self) -> usize {
-        self.lock().done.len()
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        // A panic elsewhere while holding the lock leaves the map consistent
-        // (every change is a single insert or remove), so keep going.
-        self.state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    fn claim_now(&self, key: &str) -> Claim {
-        let mut state = self.lock();
-        match state.entries.get(key) {
-            Some(Entry::Done) => Claim::Done,
-            Some(Entry::InFlight(since)) if since.elapsed() < self.lease => Claim::InFlight,
-            _ => {
-                state
-                    .entries
-                    .insert(key.to_owned(), Entry::InFlight(Instant::now()));
-                Claim::New
+/// Removes the member or element at `pointer`, if there is one.
+fn remove_at(value: &mut serde_json::Value, pointer: &str) {
+    let Some((parent, last)) = pointer.rsplit_once('/') else {
+        return;
+    };
+    let last = last.replace("~1", "/").replace("~0", "~");
+    match value.pointer_mut(parent) {
+        Some(serde_json::Value::Object(map)) => {
+            map.shift_remove(&last);
+        }
+        Some(serde_json::Value::Array(items)) => {
+            if let Some(index) = last.parse::<usize>().ok().filter(|i| *i < items.len()) {
+                items.remove(index);
             }
         }
-    }
-
-    fn complete_now(&self, key: &str) {
-        let mut state = self.lock();
-        if let Some(Entry::Done) = state.entries.insert(key.to_owned(), Entry::Done) {
-            return;
-        }
-        state.done.push_back(key.to_owned());
-        while state.done.len() > self.capacity {
-            if let Some(oldest) = state.done.pop_front() {
-                state.entries.remove(&oldest);
-            }
-        }
-    }
-
-    fn release_now(&self, key: &str) {
-        let mut state = self.lock();
-        if let Some(Entry::InFlight(_)) = state.entries.get(key) {
-            state.entries.remove(key);
-        }
-    }
-}
-
-impl IdempotencyStore for MemoryStore {
-    fn claim<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Claim, StoreError>> {
-        Box::pin(async move { Ok(self.claim_now(key)) })
-    }
-
-    fn complete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(async move {
-            self.complete_now(key);
-            Ok(())
-        })
-    }
-
-    fn release<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(async move {
-            self.release_now(key);
-            Ok(())
-        })
+        _ => {}
     }
 }
 
@@ -274,30 +199,14 @@ mod tests {
     }
 
     #[test]
-    fn memory_store_claims_completes_releases_and_forgets() {
-        let store = MemoryStore::new(2, Duration::from_secs(60));
-        assert_eq!(store.claim_now("a"), Claim::New);
-        assert_eq!(store.claim_now("a"), Claim::InFlight);
-        store.release_now("a");
-        assert_eq!(store.claim_now("a"), Claim::New);
-        store.complete_now("a");
-        assert_eq!(store.claim_now("a"), Claim::Done);
-        for key in ["b", "c"] {
-            assert_eq!(store.claim_now(key), Claim::New);
-            store.complete_now(key);
-        }
-        assert_eq!(store.remembered(), 2);
-        assert_eq!(
-            store.claim_now("a"),
-            Claim::New,
-            "the oldest key is forgotten"
-        );
-    }
-
-    #[test]
-    fn a_lapsed_lease_frees_the_key() {
-        let store = MemoryStore::new(10, Duration::ZERO);
-        assert_eq!(store.claim_now("a"), Claim::New);
-        assert_eq!(store.claim_now("a"), Claim::New);
+    fn varying_fields_are_left_out_of_the_hash() {
+        let hash = BodyHash::new().ignore("/retryAttempt").ignore("/a~1b");
+        let first = br#"{"eventId":"e","retryAttempt":0,"a/b":1}"#;
+        let retry = br#"{"eventId":"e","retryAttempt":3,"a/b":2}"#;
+        let other = br#"{"eventId":"f","retryAttempt":0}"#;
+        assert_eq!(hash.hash(first), hash.hash(retry));
+        assert_ne!(hash.hash(first), hash.hash(other));
+        assert_ne!(BodyHash::new().hash(first), BodyHash::new().hash(retry));
+        assert_eq!(hash.hash(b"not json"), body_hash(b"not json"));
     }
 }

@@ -1,10 +1,11 @@
 //! Receiving events for eventbind bindings: the delivery pipeline, dispatch
-//! to handlers, dedup, signature checks, and the transports behind features
-//! (`http`: an axum receiver; `sqs`: a queue consumer).
+//! to handlers, dedup, signature checks, the durable inbox, and what is
+//! behind features: transports (`http`: an axum receiver; `sqs`: a queue
+//! consumer) and stores (`sqlite`: one file; `postgres`: shared by replicas).
 //!
 //! Generated crates do not depend on this crate: only a program that receives
 //! events does, and it links only the transports it enables.
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 pub mod delivery;
 pub mod dispatch;
@@ -12,8 +13,10 @@ pub mod dispatch;
 pub mod http;
 pub mod idempotency;
 pub mod receive;
+pub mod redact;
 #[cfg(any(feature = "http", feature = "sqs"))]
 pub mod serve;
 #[cfg(feature = "sqs")]
 pub mod sqs;
+pub mod store;
 pub mod verify;

@@ -17,6 +17,7 @@ pub struct Serve {
 }
 
 impl Serve {
+    /// Nothing to run yet.
     pub fn new() -> Self {
         Serve::default()
     }
@@ -29,6 +30,7 @@ impl Serve {
         self
     }
 
+    /// Runs `consumer` as well.
     #[cfg(feature = "sqs")]
     pub fn sqs(mut self, consumer: crate::sqs::SqsConsumer) -> Self {
         self.sqs.push(consumer);

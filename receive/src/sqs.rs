@@ -261,6 +261,7 @@ impl SqsConsumer {
             headers,
             name,
             transport_id: message.message_id().map(str::to_owned),
+            transport: Some("sqs".to_owned()),
         }
     }
 }

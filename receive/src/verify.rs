@@ -23,11 +23,21 @@ pub enum VerifyError {
     /// A header the scheme needs is absent.
     Missing(String),
     /// A header is present but cannot be read (bad encoding, wrong length).
-    Malformed { header: String, reason: String },
+    Malformed {
+        /// The header.
+        header: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// Well-formed, but no configured secret or credential matches.
     Mismatch(String),
     /// The signed timestamp is outside the tolerance window.
-    Stale { header: String, skew_seconds: i64 },
+    Stale {
+        /// The timestamp header.
+        header: String,
+        /// How far it is from the clock, in seconds (negative: in the past).
+        skew_seconds: i64,
+    },
 }
 
 impl fmt::Display for VerifyError {
@@ -53,6 +63,7 @@ impl std::error::Error for VerifyError {}
 
 /// A security scheme check. Implement it for schemes not covered here.
 pub trait Verify: Send + Sync {
+    /// `Ok` when `delivery` passes the check.
     fn verify(&self, delivery: &Delivery) -> Result<(), VerifyError>;
 }
 
@@ -130,6 +141,7 @@ impl HmacSha256 {
         self
     }
 
+    /// How signatures are encoded (default: either, told apart by length).
     pub fn encoding(mut self, encoding: Encoding) -> Self {
         self.encoding = encoding;
         self
@@ -155,6 +167,7 @@ impl HmacSha256 {
         self
     }
 
+    /// The clock timestamps are compared with (tests set a fixed one).
     pub fn clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
         self.clock = Arc::new(clock);
         self
@@ -335,12 +348,14 @@ pub struct BasicAuth {
 }
 
 impl BasicAuth {
+    /// Accepts `user` with `password`.
     pub fn new(user: &str, password: &str) -> Self {
         BasicAuth {
             accepted: vec![digest_credentials(user.as_bytes(), password.as_bytes())],
         }
     }
 
+    /// Accepts another pair as well (rotation).
     pub fn credentials(mut self, user: &str, password: &str) -> Self {
         self.accepted
             .push(digest_credentials(user.as_bytes(), password.as_bytes()));
@@ -398,6 +413,7 @@ pub struct BearerToken {
 }
 
 impl BearerToken {
+    /// Accepts a token when `check` holds for it.
     pub fn new(check: impl Fn(&str) -> bool + Send + Sync + 'static) -> Self {
         BearerToken {
             check: Arc::new(check),

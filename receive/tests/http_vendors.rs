@@ -32,13 +32,15 @@ fn avaza_events_are_named_by_the_mounted_path() {
             }
         })
         .unwrap();
-    let unknown = dispatcher.unknown_log();
+    let store = std::sync::Arc::new(eventbind_receive::store::MemoryStore::default());
     assert!(Dispatcher::<AvazaEvent>::new()
         .on("timesheet_exploded", |_, _| async {
             Disposition::Acknowledge
         })
         .is_err());
-    let server = Server::start(HttpReceiver::new(Receiver::new(dispatcher)).path("/hooks/{event}"));
+    let server = Server::start(
+        HttpReceiver::new(Receiver::new(dispatcher).store(store.clone())).path("/hooks/{event}"),
+    );
     let hook = |event: &str| format!("{}/hooks/{event}", server.url);
 
     let typed = post(
@@ -55,7 +57,12 @@ fn avaza_events_are_named_by_the_mounted_path() {
 
     let novel = post(&hook("expense_created"), &[JSON], b"[{\"ExpenseID\": 1}]");
     assert_eq!(novel.status, 200);
-    assert_eq!(unknown.snapshot()[0].event.key(), Some("expense_created"));
+    let kept = support::stored_of(&*store, eventbind_receive::receive::Class::Unknown);
+    assert_eq!(
+        kept[0].record.routing_key.as_deref(),
+        Some("expense_created")
+    );
+    assert_eq!(kept[0].record.name.as_deref(), Some("expense_created"));
 
     // A timesheet that is not an array of one entity fails its schema.
     let wrong = post(

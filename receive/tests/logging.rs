@@ -1,17 +1,18 @@
-//! The default handlers say what they did: an unknown event kept, one that
-//! could not be kept, an invalid payload rejected, each as a `tracing` event
-//! (the application's subscriber decides where it goes).
+//! The default handlers say what they did: an unknown event kept in the
+//! store, an invalid payload rejected, a conflicting reuse of a dedup key,
+//! each as a `tracing` event (the application's subscriber decides where it
+//! goes).
 
 mod support;
 
 use eventbind_commenda::CommendaEvent;
 use eventbind_receive::delivery::{Delivery, Disposition};
-use eventbind_receive::dispatch::{Dispatcher, UnknownLog};
+use eventbind_receive::dispatch::Dispatcher;
 use eventbind_receive::idempotency::DedupKeys;
 use eventbind_receive::receive::Receiver;
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
-use support::commenda_topic;
+use support::{commenda, commenda_topic};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Level, Metadata, Subscriber};
@@ -54,14 +55,18 @@ fn the_default_handlers_log_what_they_did() {
             .build()
             .unwrap();
         runtime.block_on(async {
-            let log = UnknownLog::new(1, 1 << 20);
-            let receiver = Receiver::new(Dispatcher::<CommendaEvent>::with_unknown_log(log))
+            let receiver = Receiver::new(Dispatcher::<CommendaEvent>::new())
                 .dedup(DedupKeys::new().field("/id"));
             let mut out = Vec::new();
             for (id, body) in [
                 ("u1", commenda_topic("u1", "NEW.TOPIC")),
                 ("u2", commenda_topic("u2", "NEW.TOPIC")),
                 ("bad", "{not json".to_string()),
+                ("c1", commenda("c1")),
+                (
+                    "c1-again",
+                    commenda("c1").replace("1727284490", "1727284491"),
+                ),
             ] {
                 out.push((id, receiver.receive(Delivery::new(body)).await.disposition));
             }
@@ -72,8 +77,10 @@ fn the_default_handlers_log_what_they_did() {
         dispositions,
         [
             ("u1", Disposition::Acknowledge),
-            ("u2", Disposition::RetryLater),
-            ("bad", Disposition::Reject)
+            ("u2", Disposition::Acknowledge),
+            ("bad", Disposition::Reject),
+            ("c1", Disposition::Acknowledge),
+            ("c1-again", Disposition::Acknowledge)
         ]
     );
     let lines = recorder.0.lock().unwrap().clone();
@@ -82,9 +89,14 @@ fn the_default_handlers_log_what_they_did() {
             .iter()
             .any(|l| l.starts_with(level.as_str()) && l.contains(text))
     };
-    assert!(find(Level::WARN, "unknown event kept"), "{lines:#?}");
+    assert!(
+        find(Level::WARN, "unknown event kept in the store"),
+        "{lines:#?}"
+    );
     assert!(find(Level::WARN, "dedup_key=\"u1\""), "{lines:#?}");
     assert!(find(Level::WARN, "key=\"NEW.TOPIC\""), "{lines:#?}");
-    assert!(find(Level::ERROR, "unknown log full"), "{lines:#?}");
+    assert!(find(Level::WARN, "dedup_key=\"u2\""), "{lines:#?}");
+    assert!(find(Level::WARN, "another body"), "{lines:#?}");
+    assert!(find(Level::WARN, "dedup_key=\"c1\""), "{lines:#?}");
     assert!(find(Level::WARN, "invalid payload rejected"), "{lines:#?}");
 }

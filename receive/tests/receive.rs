@@ -5,9 +5,10 @@ mod support;
 
 use eventbind_commenda::CommendaEvent;
 use eventbind_receive::delivery::{BoxFuture, Delivery, Disposition, Headers};
-use eventbind_receive::dispatch::{Dispatcher, UnknownLog};
-use eventbind_receive::idempotency::{Claim, DedupKeys, IdempotencyStore, StoreError};
+use eventbind_receive::dispatch::Dispatcher;
+use eventbind_receive::idempotency::{BodyHash, DedupKeys};
 use eventbind_receive::receive::{Class, Reason, Receiver};
+use eventbind_receive::store::{Filter, MemoryStore, State, Store};
 use std::sync::Arc;
 use std::time::Duration;
 use support::{commenda, commenda_invalid, commenda_topic, Calls};
@@ -62,28 +63,70 @@ async fn a_message_handler_wins_over_on_any_and_the_report_names_the_outcome() {
 }
 
 #[tokio::test]
-async fn when_the_unknown_log_is_full_the_event_is_retried_not_lost() {
-    let log = UnknownLog::new(1, 1 << 20);
-    let receiver = Receiver::new(Dispatcher::<CommendaEvent>::with_unknown_log(log.clone()))
+async fn unknown_events_are_kept_in_the_store_and_replayed() {
+    let store = Arc::new(MemoryStore::default());
+    let receiver = Receiver::new(Dispatcher::<CommendaEvent>::new())
+        .store(store.clone())
         .dedup(DedupKeys::new().field("/id"));
-    let first = receiver
-        .receive(Delivery::new(commenda_topic("u1", "NEW.TOPIC")))
-        .await;
+    let body = commenda_topic("u1", "NEW.TOPIC");
+    let first = receiver.receive(Delivery::new(body.clone())).await;
     assert_eq!(
         (first.disposition, first.summary.unwrap().class),
         (Disposition::Acknowledge, Class::Unknown)
     );
-    let second = receiver
-        .receive(Delivery::new(commenda_topic("u2", "NEW.TOPIC")))
-        .await;
-    assert_eq!(second.disposition, Disposition::RetryLater);
-    // Once the user has taken the kept events out, the redelivery is kept.
-    assert_eq!(log.drain()[0].dedup_key, "u1");
-    let again = receiver
-        .receive(Delivery::new(commenda_topic("u2", "NEW.TOPIC")))
-        .await;
-    assert_eq!(again.disposition, Disposition::Acknowledge);
-    assert_eq!(log.snapshot()[0].dedup_key, "u2");
+    let unknown = Filter {
+        class: Some(Class::Unknown),
+        ..Filter::default()
+    };
+    let kept = store.list(&unknown).await.unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].record.body, body.as_bytes());
+    assert_eq!(kept[0].state, State::Handled);
+    // Replayed through a handler that now takes it: run once, class kept.
+    let calls = Calls::default();
+    let seen = calls.clone();
+    let later = Receiver::new(Dispatcher::<CommendaEvent>::new().on_unknown(move |e, _| {
+        seen.push(e.key().unwrap_or_default().to_owned());
+        async { Disposition::Acknowledge }
+    }))
+    .store(store.clone());
+    let replayed = later.replay(&unknown).await.unwrap();
+    assert_eq!(replayed.len(), 1);
+    assert_eq!(replayed[0].report.reason, Reason::Handled);
+    assert_eq!(calls.all(), ["NEW.TOPIC"]);
+    assert_eq!(store.list(&unknown).await.unwrap()[0].attempts, 2);
+}
+
+#[tokio::test]
+async fn a_key_reused_with_another_body_is_a_conflict_not_a_duplicate() {
+    let store = Arc::new(MemoryStore::default());
+    let calls = Calls::default();
+    let receiver =
+        Receiver::new(Dispatcher::<CommendaEvent>::new().on_any(recorded(&calls, "any")))
+            .store(store.clone())
+            .dedup(DedupKeys::new().field("/id"))
+            .body_hash(BodyHash::new().ignore("/triggered_at"));
+    let first = commenda("k");
+    assert_eq!(
+        receiver.receive(Delivery::new(first.clone())).await.reason,
+        Reason::Handled
+    );
+    // Differs only where the hash looks away: a duplicate.
+    let retry = first.replace("1727284490", "1727284499");
+    assert_eq!(
+        receiver.receive(Delivery::new(retry)).await.reason,
+        Reason::Duplicate
+    );
+    let other = first.replace("v1.0", "v2.0");
+    let report = receiver.receive(Delivery::new(other.clone())).await;
+    assert_eq!(
+        (report.disposition, report.reason),
+        (Disposition::Acknowledge, Reason::Conflict)
+    );
+    assert_eq!(calls.all(), ["any"], "the handler ran once");
+    let conflicts = store.conflicts("k").await.unwrap();
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(conflicts[0].body, other.as_bytes());
 }
 
 #[tokio::test]
@@ -140,33 +183,6 @@ async fn a_duplicate_arriving_while_the_first_is_handled_is_retried_later() {
     assert_eq!(first.disposition, Disposition::Acknowledge);
     let third = receiver.receive(Delivery::new(commenda("same"))).await;
     assert_eq!(third.reason, Reason::Duplicate);
-}
-
-/// A shared store that is down.
-struct Down;
-
-impl IdempotencyStore for Down {
-    fn claim<'a>(&'a self, _: &'a str) -> BoxFuture<'a, Result<Claim, StoreError>> {
-        Box::pin(async { Err(StoreError("connection refused".into())) })
-    }
-    fn complete<'a>(&'a self, _: &'a str) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(async { Err(StoreError("connection refused".into())) })
-    }
-    fn release<'a>(&'a self, _: &'a str) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(async { Err(StoreError("connection refused".into())) })
-    }
-}
-
-#[tokio::test]
-async fn a_store_that_is_down_means_retry_later_without_running_the_handler() {
-    let calls = Calls::default();
-    let receiver =
-        Receiver::new(Dispatcher::<CommendaEvent>::new().on_any(recorded(&calls, "any")))
-            .store(Arc::new(Down));
-    let report = receiver.receive(Delivery::new(commenda("s"))).await;
-    assert_eq!(report.disposition, Disposition::RetryLater);
-    assert_eq!(report.reason, Reason::Store("connection refused".into()));
-    assert!(calls.all().is_empty());
 }
 
 #[tokio::test]

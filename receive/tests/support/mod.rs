@@ -61,3 +61,25 @@ impl Calls {
         self.0.lock().unwrap().iter().filter(|c| *c == call).count()
     }
 }
+
+/// Runs `future` to completion on a small runtime of its own, for the
+/// blocking tests that read a store.
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime")
+        .block_on(future)
+}
+
+/// What `store` keeps of class `class`, oldest first.
+pub fn stored_of(
+    store: &dyn eventbind_receive::store::Store,
+    class: eventbind_receive::receive::Class,
+) -> Vec<eventbind_receive::store::Stored> {
+    let filter = eventbind_receive::store::Filter {
+        class: Some(class),
+        ..Default::default()
+    };
+    block_on(store.list(&filter)).expect("the store answers")
+}
