@@ -38,6 +38,7 @@ pub struct PointerError {
 }
 
 impl PointerError {
+    /// A fault `message` at `pointer` (already escaped, as RFC 6901 writes it).
     pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
         PointerError {
             pointer: pointer.into(),
@@ -66,6 +67,8 @@ pub struct ParseError {
 }
 
 impl ParseError {
+    /// An error of `kind` with these faults, not yet tied to a message or key
+    /// (see [`ParseError::with_message`] and [`ParseError::with_key`]).
     pub fn new(kind: ErrorKind, errors: Vec<PointerError>) -> Self {
         ParseError {
             kind,
@@ -92,6 +95,7 @@ impl ParseError {
         self
     }
 
+    /// Which kind of failure this is: malformed, unroutable or invalid.
     pub fn kind(&self) -> ErrorKind {
         self.kind
     }

@@ -9,7 +9,7 @@
 //!
 //! Receiving events (HTTP, SQS, signatures, dedup) is `eventbind-receive`:
 //! a crate that only reads events does not link any of it.
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 #[doc(hidden)]
 pub mod __private;
@@ -38,3 +38,8 @@ pub use validate::{Errors, Validate};
 pub use chrono;
 pub use serde_json;
 pub use uuid;
+
+// The README's example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

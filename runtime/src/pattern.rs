@@ -64,7 +64,7 @@ impl ClassRun {
             }
             count += 1;
         }
-        count >= self.min && self.max.map_or(true, |max| count <= max)
+        count >= self.min && self.max.is_none_or(|max| count <= max)
     }
 }
 

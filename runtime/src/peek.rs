@@ -2,8 +2,8 @@
 //!
 //! Both peeks read the whole document (skipping values they do not need with
 //! `IgnoredAny`, which allocates nothing), so a malformed body is caught here.
-//! [`scan`] answers the same questions without checking the text, for callers
-//! that parse the document fully afterwards.
+//! The crate-private `scan` answers the same questions without checking the
+//! text, for callers that parse the document fully afterwards.
 
 pub(crate) mod scan;
 

@@ -33,7 +33,9 @@ pub struct MessageInfo {
 /// An event enum: one variant per spec message and an `Unknown` variant.
 /// Derived with `#[derive(Route)]`.
 pub trait Route: Sized {
+    /// How a delivery's routing key is found.
     const ROUTING: Routing;
+    /// The enum's messages, indexed as [`Route::parse_message`] takes them.
     const MESSAGES: &'static [MessageInfo];
 
     /// Parses and validates `bytes` as message `MESSAGES[index]`.
@@ -163,6 +165,8 @@ pub enum PresenceKeys<'a> {
 }
 
 impl<'a> PresenceKeys<'a> {
+    /// The names in order; a name's position is the bit it sets in
+    /// [`crate::peek::present_keys`].
     pub fn iter(self) -> impl Iterator<Item = &'a str> {
         let (list, messages): (&'a [&'a str], &'a [MessageInfo]) = match self {
             PresenceKeys::List(list) => (list, &[]),
@@ -376,10 +380,13 @@ impl<E> Received<E> {
         &self.raw
     }
 
+    /// What the body parsed to: typed, unknown or invalid.
     pub fn outcome(&self) -> &Outcome<E> {
         &self.outcome
     }
 
+    /// The body and its outcome, taken apart (e.g. to keep the bytes of an
+    /// event after handling it).
     pub fn into_parts(self) -> (Bytes, Outcome<E>) {
         (self.raw, self.outcome)
     }

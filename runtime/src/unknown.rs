@@ -15,6 +15,7 @@ pub struct UnknownEvent {
 }
 
 impl UnknownEvent {
+    /// Wraps JSON already read as a [`RawValue`], with the routing key seen.
     pub fn new(key: Option<String>, raw: Box<RawValue>) -> Self {
         UnknownEvent { key, raw }
     }

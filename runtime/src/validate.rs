@@ -16,6 +16,7 @@ pub struct Errors {
 }
 
 impl Errors {
+    /// No faults yet.
     pub fn new() -> Self {
         Self::default()
     }
@@ -27,14 +28,17 @@ impl Errors {
         }
     }
 
+    /// Whether no fault has been recorded: the value is valid.
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
     }
 
+    /// How many faults were kept (at most [`MAX_ERRORS`]).
     pub fn len(&self) -> usize {
         self.list.len()
     }
 
+    /// The faults, in the order found, for a [`crate::ParseError`].
     pub fn into_vec(self) -> Vec<PointerError> {
         self.list
     }

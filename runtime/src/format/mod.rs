@@ -11,23 +11,41 @@ mod uri_template;
 /// read as strictly while parsing.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Format {
+    /// `date-time`: an RFC 3339 `date-time`.
     DateTime,
+    /// `date`: an RFC 3339 `full-date`, a day that exists.
     Date,
+    /// `time`: an RFC 3339 `full-time`, with its offset.
     Time,
+    /// `email`: an ASCII address (RFC 5322 `addr-spec`, as `email_address` reads it).
     Email,
+    /// `idn-email`: the same, with Unicode allowed (RFC 6531).
     IdnEmail,
+    /// `hostname`: an RFC 1123 host name; `xn--` labels must be valid A-labels.
     Hostname,
+    /// `idn-hostname`: an internationalised host name (IDNA2008).
     IdnHostname,
+    /// `ipv4`: a dotted-quad address, as [`std::net::Ipv4Addr`] parses it.
     Ipv4,
+    /// `ipv6`: an address as [`std::net::Ipv6Addr`] parses it (no zone index).
     Ipv6,
+    /// `uri`: an absolute URI (RFC 3986).
     Uri,
+    /// `uri-reference`: a URI or a relative reference (RFC 3986).
     UriReference,
+    /// `iri`: an absolute IRI (RFC 3987).
     Iri,
+    /// `iri-reference`: an IRI or a relative reference (RFC 3987).
     IriReference,
+    /// `uri-template`: an RFC 6570 URI template.
     UriTemplate,
+    /// `uuid`: the hyphenated 8-4-4-4-12 form only.
     Uuid,
+    /// `json-pointer`: an RFC 6901 JSON Pointer.
     JsonPointer,
+    /// `relative-json-pointer`: a relative JSON Pointer (draft-handrews).
     RelativeJsonPointer,
+    /// `regex`: an ECMA-262 regular expression that compiles (with the `u` flag).
     Regex,
 }
 
@@ -64,6 +82,7 @@ impl Format {
         NAMES.iter().find(|(_, n)| *n == name).map(|(f, _)| *f)
     }
 
+    /// The name a schema's `format` keyword gives this format, e.g. `date-time`.
     pub fn name(self) -> &'static str {
         NAMES
             .iter()
@@ -71,6 +90,7 @@ impl Format {
             .map_or("", |(_, n)| n)
     }
 
+    /// Whether `value` is in this format, by the grammar its RFC gives.
     pub fn is_valid(self, value: &str) -> bool {
         match self {
             Format::DateTime => rfc3339::date_time(value),

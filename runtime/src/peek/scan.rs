@@ -387,9 +387,9 @@ mod tests {
             for at in 0..=len {
                 for special in specials {
                     let mut text = vec![b'"'];
-                    text.extend(std::iter::repeat(b'a').take(at));
+                    text.extend(std::iter::repeat_n(b'a', at));
                     text.extend_from_slice(special);
-                    text.extend(std::iter::repeat(b'b').take(len - at));
+                    text.extend(std::iter::repeat_n(b'b', len - at));
                     text.extend_from_slice(b"\" tail\"");
                     let mut scan = Scan {
                         bytes: &text,
