@@ -87,7 +87,7 @@ impl NameFrom {
 
 /// Keeps letters, digits, `.`, `_` and `-` (so `NEXUS.THRESHOLD.STATE.ALERT`
 /// stays readable) and replaces anything else with `_`; never empty, never
-/// hidden (leading `.`), never `..`, and at most [`MAX_LEN`] bytes.
+/// hidden (leading `.`), never `..`, and at most `MAX_LEN` bytes.
 pub fn sanitise(name: &str) -> String {
     let mut out: String = name
         .chars()

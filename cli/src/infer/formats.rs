@@ -20,7 +20,7 @@ const FORMATS: [Format; 5] = [
     Format::Uri,
 ];
 
-/// A set of formats, one bit per entry of [`FORMATS`].
+/// A set of formats, one bit per entry of `FORMATS`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FormatSet(u8);
 

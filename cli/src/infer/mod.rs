@@ -3,7 +3,7 @@
 //!
 //! The rules, each where it is decided:
 //!
-//! - **optional vs nullable** ([`emit`]): a member absent from some objects is
+//! - **optional vs nullable** (`emit`): a member absent from some objects is
 //!   left out of `required`; a member seen as `null` gets `"null"` among its
 //!   types. The two are independent.
 //! - **integer vs number** ([`sample`]): decided on the literal's text, not on
@@ -11,7 +11,7 @@
 //!   place that saw both is `number`.
 //! - **formats** ([`formats`]): `date-time`, `date`, `uuid`, `email`, `uri`,
 //!   stated only when every string seen at the place matches.
-//! - **string enums** ([`emit`]): only with evidence: at least
+//! - **string enums** (`emit`): only with evidence: at least
 //!   `enum_threshold` strings seen, at most `enum_max` distinct values, each
 //!   seen at least twice, and no format detected. `enum_threshold = 0` turns
 //!   enums off.
