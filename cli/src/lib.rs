@@ -7,8 +7,10 @@
 
 pub mod capture;
 mod commands;
+pub mod diff;
 pub mod drift;
 pub mod infer;
+pub mod instances;
 pub mod oracle;
 
 pub use commands::run;

@@ -2,6 +2,7 @@
 
 mod capture;
 mod check;
+mod diff;
 mod docs;
 mod drift;
 mod generate;
@@ -150,6 +151,9 @@ enum Command {
     /// Receive real deliveries (HTTP, SQS): verify, dedup and route them
     /// through a spec, print one JSON line each; stops on Ctrl-C.
     Listen(Box<listen::Args>),
+    /// What a new version of a spec breaks: each change, per message and
+    /// type, as breaking, code-breaking or compatible. Exit 1 when anything breaks.
+    Diff(diff::Args),
 }
 
 /// Exit codes: 0 success, 1 a check failed, 2 a usage or spec error.
@@ -240,6 +244,7 @@ where
             inputs,
         } => drift::run(&spec, message.as_deref(), &inputs, json),
         Command::Listen(args) => listen::run(*args),
+        Command::Diff(args) => diff::run(args),
     };
     match result {
         Ok(code) => code,

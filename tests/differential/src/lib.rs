@@ -1,9 +1,8 @@
-//! Every named type of the vendor crates, reachable by name, and a generator
-//! of random instances (valid ones and near misses) from the model.
+//! Every named type of the vendor crates, reachable by name, and the
+//! generator of random instances (valid ones and near misses) from the model,
+//! which lives in the CLI crate since `eventbind diff` builds its witnesses with it.
 
-mod instances;
-
-pub use instances::Generator;
+pub use eventbind::instances::Generator;
 
 /// A generated Rust type: parse + validate an instance.
 pub struct GeneratedType {
