@@ -43,7 +43,7 @@ fn decimal_multiple((a, p): (u64, i32), (b, q): (u64, i32)) -> bool {
     if p >= q {
         // a × 10^(p-q) ≡ 0 (mod b)
         let shift = (p - q) as u32;
-        a % b * pow_mod(10, shift, b) % b == 0
+        (a % b * pow_mod(10, shift, b)).is_multiple_of(b)
     } else {
         // a ≡ 0 (mod b × 10^(q-p)); a divisor past u128 is larger than a.
         let shift = (q - p) as u32;
