@@ -18,5 +18,6 @@ pub mod redact;
 pub mod serve;
 #[cfg(feature = "sqs")]
 pub mod sqs;
+pub mod standard_webhooks;
 pub mod store;
 pub mod verify;

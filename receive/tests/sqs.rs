@@ -10,84 +10,15 @@ use eventbind_receive::delivery::Disposition;
 use eventbind_receive::dispatch::Dispatcher;
 use eventbind_receive::receive::Receiver;
 use eventbind_receive::sqs::{self, SqsConsumer};
+use eventbind_test_support::Moto;
 use std::collections::BTreeSet;
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::{certcapture, Calls};
 use tokio::sync::Notify;
 
-/// A moto server on a free loopback port, killed on drop.
-struct Moto {
-    child: Child,
-    endpoint: String,
-}
-
-impl Moto {
-    fn start() -> Moto {
-        let import = Command::new("python3")
-            .args(["-c", "import moto.server"])
-            .output();
-        match import {
-            Ok(output) if output.status.success() => {}
-            Ok(output) => panic!(
-                "moto is not installed (python3 -c 'import moto.server' failed: {}); \
-                 run `bash scripts/install-test-deps.sh`",
-                String::from_utf8_lossy(&output.stderr).trim()
-            ),
-            Err(error) => panic!("python3 cannot be run ({error}); the SQS tests need moto"),
-        }
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free loopback port")
-            .port();
-        let mut child = Command::new("python3")
-            .args([
-                "-m",
-                "moto.server",
-                "-H",
-                "127.0.0.1",
-                "-p",
-                &port.to_string(),
-            ])
-            .stdin(Stdio::null())
-            // moto logs every request; a pipe nobody reads would fill and stall it.
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("moto starts");
-        let address = SocketAddr::from(([127, 0, 0, 1], port));
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
-                break;
-            }
-            if let Ok(Some(status)) = child.try_wait() {
-                panic!("moto exited before answering: {status}");
-            }
-            if Instant::now() > deadline {
-                let _ = child.kill();
-                panic!("moto did not answer on {address} within 30 s");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Moto {
-            child,
-            endpoint: format!("http://{address}"),
-        }
-    }
-
-    fn client(&self) -> Client {
-        sqs::client("us-east-1", Some(&self.endpoint), "testing", "testing")
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+fn client(moto: &Moto) -> Client {
+    sqs::client("us-east-1", Some(moto.endpoint()), "testing", "testing")
 }
 
 async fn create_queue(
@@ -240,7 +171,7 @@ fn ids(calls: &Calls, prefix: &str) -> BTreeSet<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn messages_are_processed_then_deleted() {
     let moto = Moto::start();
-    let client = moto.client();
+    let client = client(&moto);
     let url = create_queue(
         &client,
         "processed",
@@ -284,7 +215,7 @@ async fn messages_are_processed_then_deleted() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failures_are_redelivered_then_dead_lettered() {
     let moto = Moto::start();
-    let client = moto.client();
+    let client = client(&moto);
     let dlq = create_queue(&client, "dead-letters", &[]).await;
     let policy = format!(
         r#"{{"deadLetterTargetArn":"{}","maxReceiveCount":"2"}}"#,
@@ -354,7 +285,7 @@ async fn failures_are_redelivered_then_dead_lettered() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killing_the_consumer_mid_batch_loses_no_message() {
     let moto = Moto::start();
-    let client = moto.client();
+    let client = client(&moto);
     let dlq = create_queue(&client, "killed-dlq", &[]).await;
     let policy = format!(
         r#"{{"deadLetterTargetArn":"{}","maxReceiveCount":"5"}}"#,
@@ -438,7 +369,7 @@ async fn killing_the_consumer_mid_batch_loses_no_message() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_graceful_shutdown_finishes_and_deletes_the_messages_in_hand() {
     let moto = Moto::start();
-    let client = moto.client();
+    let client = client(&moto);
     let url = create_queue(
         &client,
         "graceful",
@@ -485,4 +416,49 @@ async fn a_graceful_shutdown_finishes_and_deletes_the_messages_in_hand() {
         all.difference(&done).cloned().collect(),
         "finished ones were deleted, the rest kept"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handler_slower_than_the_visibility_timeout_keeps_its_message_hidden() {
+    let moto = Moto::start();
+    let client = client(&moto);
+    // The queue's own timeout (read by the consumer) is 2 s; the handler
+    // takes 5 s: without heartbeats the message would come back meanwhile
+    // and be handed to a second handler (the consumer has room for three).
+    let url = create_queue(
+        &client,
+        "slow",
+        &[(QueueAttributeName::VisibilityTimeout, "2".into())],
+    )
+    .await;
+    send(&client, &url, &certcapture(7)).await;
+    let calls = Calls::default();
+    let stop = Arc::new(Notify::new());
+    let stopped = Arc::clone(&stop);
+    let run = tokio::spawn(
+        consumer(
+            client.clone(),
+            &url,
+            &calls,
+            Duration::from_secs(5),
+            acknowledge,
+        )
+        .run(async move { stopped.notified().await }),
+    );
+    until(Duration::from_secs(30), "the slow handler", || {
+        ids(&calls, "done:").len() == 1
+    })
+    .await;
+    stop.notify_one();
+    tokio::time::timeout(Duration::from_secs(10), run)
+        .await
+        .expect("the consumer stops")
+        .unwrap();
+    assert_eq!(
+        calls.all(),
+        ["started:7", "done:7"],
+        "handled once, never handed out twice"
+    );
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(drain(&client, &url).await, Vec::<String>::new(), "deleted");
 }

@@ -7,6 +7,8 @@ use std::sync::{Arc, Mutex};
 
 #[cfg(feature = "http")]
 pub mod http;
+#[cfg(all(feature = "http", feature = "sqlite", feature = "postgres"))]
+pub mod process;
 
 /// The header value `hmac` computes for `body`.
 pub fn signed(hmac: &HmacSha256, body: &str) -> String {

@@ -1,6 +1,7 @@
 //! The SQS consumer (feature `sqs`): long-polls a queue, runs each body
-//! through the shared pipeline, and deletes a message only once it was
-//! acknowledged.
+//! through the shared pipeline, keeps the message hidden while its handler
+//! runs (ChangeMessageVisibility heartbeats), and deletes it, in batches,
+//! only once it was acknowledged (its outcome durably stored).
 //!
 //! Anything not acknowledged is left alone: it comes back after the queue's
 //! visibility timeout, and after `maxReceiveCount` receives the queue's
@@ -19,8 +20,10 @@ use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
+
+mod ack;
 
 /// A client for `region`, talking to `endpoint` (e.g. a local SQS-compatible
 /// server) or to AWS when `None`, with static credentials.
@@ -138,7 +141,17 @@ impl SqsConsumer {
     /// the messages in hand to finish (and be deleted if acknowledged).
     /// Dropping the future instead aborts them; they come back after their
     /// visibility timeout.
-    pub async fn run(self, shutdown: impl Future<Output = ()> + Send) {
+    pub async fn run(mut self, shutdown: impl Future<Output = ()> + Send) {
+        if self.visibility_timeout.is_none() {
+            self.visibility_timeout = Some(self.queue_visibility().await);
+        }
+        let (acknowledged, receipts) = mpsc::unbounded_channel();
+        let deleter = tokio::spawn(ack::deleter(
+            self.client.clone(),
+            self.queue_url.clone(),
+            receipts,
+            Arc::clone(&self.on_error),
+        ));
         let this = Arc::new(self);
         let permits = Arc::new(Semaphore::new(this.concurrency));
         let mut tasks = JoinSet::new();
@@ -186,10 +199,41 @@ impl SqsConsumer {
                     },
                 };
                 let this = Arc::clone(&this);
-                tasks.spawn(async move { this.handle(message, permit).await });
+                let acknowledged = acknowledged.clone();
+                tasks.spawn(async move { this.handle(message, permit, acknowledged).await });
             }
         }
         while tasks.join_next().await.is_some() {}
+        // The deleter ends once it has deleted what the last tasks sent.
+        drop(acknowledged);
+        let _ = deleter.await;
+    }
+
+    /// The queue's own visibility timeout (30 s, SQS's default, if it cannot
+    /// be read), for the heartbeats.
+    async fn queue_visibility(&self) -> Duration {
+        let read = self
+            .client
+            .get_queue_attributes()
+            .queue_url(&self.queue_url)
+            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout)
+            .send()
+            .await;
+        match read {
+            Ok(output) => output
+                .attributes()
+                .and_then(|a| a.get(&aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout))
+                .and_then(|v| v.parse().ok())
+                .map_or(Duration::from_secs(30), Duration::from_secs),
+            Err(error) => {
+                (self.on_error)(&SqsError(format!(
+                    "read the visibility timeout of {}: {}",
+                    self.queue_url,
+                    detail(&error)
+                )));
+                Duration::from_secs(30)
+            }
+        }
     }
 
     async fn receive(&self, wanted: usize) -> Result<Vec<Message>, SqsError> {
@@ -211,26 +255,34 @@ impl SqsConsumer {
         Ok(output.messages().to_vec())
     }
 
-    async fn handle(&self, message: Message, permit: OwnedSemaphorePermit) {
+    async fn handle(
+        &self,
+        message: Message,
+        permit: OwnedSemaphorePermit,
+        acknowledged: mpsc::UnboundedSender<String>,
+    ) {
         let delivery = self.delivery(&message);
-        let report = self.process.process(delivery).await;
+        let visibility = self.visibility_timeout.unwrap_or(Duration::from_secs(30));
+        let report = match message.receipt_handle() {
+            Some(receipt) => {
+                let heartbeat = ack::heartbeat(
+                    &self.client,
+                    &self.queue_url,
+                    receipt,
+                    visibility,
+                    &self.on_error,
+                );
+                tokio::select! {
+                    report = self.process.process(delivery) => report,
+                    never = heartbeat => match never {},
+                }
+            }
+            None => self.process.process(delivery).await,
+        };
         if report.disposition == Disposition::Acknowledge {
             if let Some(receipt) = message.receipt_handle() {
-                let deleted = self
-                    .client
-                    .delete_message()
-                    .queue_url(&self.queue_url)
-                    .receipt_handle(receipt)
-                    .send()
-                    .await;
-                if let Err(error) = deleted {
-                    // It comes back, and the dedup store acknowledges it then.
-                    (self.on_error)(&SqsError(format!(
-                        "delete {}: {}",
-                        message.message_id().unwrap_or("a message"),
-                        detail(&error)
-                    )));
-                }
+                // The deleter outlives every task; a send cannot fail here.
+                let _ = acknowledged.send(receipt.to_owned());
             }
         }
         drop(permit);
@@ -266,6 +318,7 @@ impl SqsConsumer {
     }
 }
 
+/// A number of seconds or messages as SQS takes it.
 fn seconds_or_count(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
