@@ -148,19 +148,19 @@ impl Walker<'_> {
                     at,
                     None,
                 ),
-            (Additional::Keep, Additional::Typed(ty)) => {
-                if !matches!(view(&self.new.catalog, ty).shape, Shape::Any) {
-                    self.report(
-                        Class::Breaking,
-                        "additional-typed",
-                        "undeclared members must now match a schema".into(),
-                        &extra(&any),
-                        Some(Edit::Values {
-                            values: assorted(),
-                            generate: false,
-                        }),
-                    );
-                }
+            (Additional::Keep, Additional::Typed(ty))
+                if !matches!(view(&self.new.catalog, ty).shape, Shape::Any) =>
+            {
+                self.report(
+                    Class::Breaking,
+                    "additional-typed",
+                    "undeclared members must now match a schema".into(),
+                    &extra(&any),
+                    Some(Edit::Values {
+                        values: assorted(),
+                        generate: false,
+                    }),
+                );
             }
             (Additional::Typed(a), Additional::Typed(b)) => self.ty(a, b, &extra(a)),
             (Additional::Typed(_), Additional::Keep) => self.report(
