@@ -14,6 +14,7 @@
 #[doc(hidden)]
 pub mod __private;
 pub mod error;
+pub mod faults;
 pub mod format;
 pub mod headers;
 pub mod parse;

@@ -14,9 +14,31 @@ use serde::de::{Deserialize, DeserializeOwned};
 pub fn from_slice<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, ParseError> {
     let value = match deserialize::<T>(bytes) {
         Ok(value) => value,
-        Err(error) => return Err(locate_error::<T>(bytes, error)),
+        Err(error) => return Err(every_fault::<T>(bytes, error)),
     };
     validated(value)
+}
+
+/// [`locate_error`], then every further fault of the payload (see
+/// [`crate::faults`]): what a JSON Schema validator would list.
+fn every_fault<T: DeserializeOwned + Validate>(
+    bytes: &[u8],
+    error: serde_json::Error,
+) -> ParseError {
+    let located = locate_error::<T>(bytes, error);
+    if located.kind() != ErrorKind::InvalidPayload {
+        return located;
+    }
+    let (Ok(value), Some(first)) = (
+        serde_json::from_slice::<serde_json::Value>(bytes),
+        located.errors().first().cloned(),
+    ) else {
+        return located;
+    };
+    ParseError::new(
+        ErrorKind::InvalidPayload,
+        crate::faults::every_fault::<T>(value, first),
+    )
 }
 
 /// Parses and validates without locating faults: `None` on any failure. For
@@ -46,12 +68,13 @@ pub fn from_value<T: DeserializeOwned + Validate>(
     let typed = match serde_path_to_error::deserialize::<_, T>(value) {
         Ok(typed) => typed,
         Err(error) => {
-            let pointer = path_to_pointer(error.path());
-            let message = strip_position(&error.inner().to_string());
-            return Err(ParseError::single(
+            let first = PointerError::new(
+                path_to_pointer(error.path()),
+                strip_position(&error.inner().to_string()),
+            );
+            return Err(ParseError::new(
                 ErrorKind::InvalidPayload,
-                pointer,
-                message,
+                crate::faults::every_fault::<T>(value.clone(), first),
             ));
         }
     };

@@ -135,9 +135,13 @@ mod commenda {
         assert_eq!(error.key(), Some("NEXUS.THRESHOLD.STATE.ALERT"));
         assert_eq!(pointers(&error), ["/data/nexus_rule/transaction_threshold"]);
 
+        // Every fault is reported, in document order, not only the first.
         payload["triggered_at"] = json!("yesterday");
         let error = CommendaEvent::parse(&bytes(&payload)).unwrap_err();
-        assert_eq!(pointers(&error), ["/triggered_at"]);
+        assert_eq!(
+            pointers(&error),
+            ["/triggered_at", "/data/nexus_rule/transaction_threshold"]
+        );
     }
 
     #[test]
