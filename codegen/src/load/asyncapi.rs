@@ -1,11 +1,13 @@
 //! AsyncAPI documents: 2.x (channel-centric: `subscribe`/`publish` per channel)
 //! and 3.x (operation-centric) normalised into the same catalog.
 
+use super::body_route::payload_route;
 use super::messages::MessageReader;
+use super::operations::{v2_operations, v3_operations};
 use super::routes::route_keys;
 use crate::error::Result;
 use crate::model::naming::{enum_name, type_name};
-use crate::model::{Action, Catalog, Operation, RouteRule, SecurityScheme, Server};
+use crate::model::{Catalog, Operation, RouteOrigin, RouteRule, SecurityScheme, Server};
 use crate::spec::{Documents, Location, Options};
 use serde_json::Value;
 use std::path::Path;
@@ -62,21 +64,25 @@ pub fn load(
         operations: Vec::new(),
         warnings,
     };
-    for (id, action, channel, summary, description, message_names) in operations {
+    for raw in operations {
+        let id = raw.id;
         let route_options = options.route.get(&id);
-        let route = match route_options {
-            None => RouteRule::Name,
+        let (route, route_origin) = match route_options {
+            None => (RouteRule::Name, RouteOrigin::Default),
             Some(o) => match (o.by.as_str(), &o.pointer) {
-                ("field", Some(pointer)) => RouteRule::Field {
-                    pointer: pointer.clone(),
-                },
+                ("field", Some(pointer)) => (
+                    RouteRule::Field {
+                        pointer: pointer.clone(),
+                    },
+                    RouteOrigin::Options,
+                ),
                 ("field", None) => {
                     return Err(at.error(format!(
                         "eventbind.toml: route.{id}: `by = \"field\"` needs a `pointer`"
                     )))
                 }
-                ("presence", _) => RouteRule::Presence,
-                ("name", _) => RouteRule::Name,
+                ("presence", _) => (RouteRule::Presence, RouteOrigin::Options),
+                ("name", _) => (RouteRule::Name, RouteOrigin::Options),
                 (other, _) => {
                     return Err(at.error(format!(
                     "eventbind.toml: route.{id}: unknown rule {other:?} (field, presence, name)"
@@ -86,22 +92,41 @@ pub fn load(
         };
         let enum_name = route_options
             .and_then(|o| o.enum_name.clone())
-            .unwrap_or_else(|| enum_name(&id));
-        let messages = route_keys(
-            &mut catalog,
-            &route,
-            &message_names,
-            &at.join("operations").join(&id),
-        )?;
+            .unwrap_or_else(|| match &raw.reply_to {
+                // `subscribe` → `SubscribeEvent`, its reply `SubscribeReplyEvent`.
+                Some(request) => {
+                    let request = enum_name(request);
+                    format!("{}ReplyEvent", request.trim_end_matches("Event"))
+                }
+                None => enum_name(&id),
+            });
+        // Without options, a field every payload pins to its own values routes.
+        let inferred = match route_origin {
+            RouteOrigin::Default => payload_route(&catalog, documents, &raw.messages),
+            _ => None,
+        };
+        let (route, route_origin, messages) = match inferred {
+            Some((pointer, messages)) => (
+                RouteRule::Field { pointer },
+                RouteOrigin::Payloads,
+                messages,
+            ),
+            None => {
+                let messages = route_keys(&mut catalog, &route, &raw.messages, &raw.at)?;
+                (route, route_origin, messages)
+            }
+        };
         catalog.operations.push(Operation {
             id,
-            action,
-            channel,
-            summary,
-            description,
+            action: raw.action,
+            channel: raw.channel,
+            summary: raw.summary,
+            description: raw.description,
             enum_name,
             route,
+            route_origin,
             messages,
+            reply_to: raw.reply_to,
         });
     }
     for id in options.route.keys() {
@@ -172,157 +197,6 @@ pub fn load_json_schema(
         operations: Vec::new(),
         warnings,
     })
-}
-
-type RawOperation = (
-    String,
-    Action,
-    String,
-    Option<String>,
-    Option<String>,
-    Vec<String>,
-);
-
-/// 2.x: each channel's `subscribe` (the client receives) and `publish`.
-fn v2_operations(
-    reader: &mut MessageReader,
-    at: &Location,
-    doc: &Value,
-) -> Result<Vec<RawOperation>> {
-    let mut out = Vec::new();
-    let Some(Value::Object(channels)) = doc.get("channels") else {
-        return Ok(out);
-    };
-    for (channel_name, channel) in channels {
-        let channel_at = at.join("channels").join(channel_name);
-        for (verb, action) in [("subscribe", Action::Receive), ("publish", Action::Send)] {
-            let Some(operation) = channel.get(verb) else {
-                continue;
-            };
-            let op_at = channel_at.join(verb);
-            let id = operation
-                .get("operationId")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-                .unwrap_or_else(|| format!("{}{}", type_name(channel_name), type_name(verb)));
-            let mut names = Vec::new();
-            match operation.get("message") {
-                None => {}
-                Some(message) => {
-                    let message_at = op_at.join("message");
-                    if let Some(Value::Array(list)) = message.get("oneOf") {
-                        for index in 0..list.len() {
-                            let hint = format!("{id}Message{index}");
-                            names.push(reader.message(
-                                &message_at.join("oneOf").join(&index.to_string()),
-                                &hint,
-                            )?);
-                        }
-                    } else {
-                        names.push(reader.message(&message_at, &format!("{id}Message"))?);
-                    }
-                }
-            }
-            let summary = operation
-                .get("summary")
-                .and_then(Value::as_str)
-                .map(str::to_string);
-            let description = operation
-                .get("description")
-                .or_else(|| channel.get("description"))
-                .and_then(Value::as_str)
-                .map(str::to_string);
-            out.push((
-                id,
-                action,
-                channel_name.clone(),
-                summary,
-                description,
-                names,
-            ));
-        }
-    }
-    Ok(out)
-}
-
-/// 3.x: `operations` referencing a channel and some of its messages.
-fn v3_operations(
-    reader: &mut MessageReader,
-    at: &Location,
-    doc: &Value,
-) -> Result<Vec<RawOperation>> {
-    let mut out = Vec::new();
-    let Some(Value::Object(operations)) = doc.get("operations") else {
-        return Ok(out);
-    };
-    for id in operations.keys() {
-        let op_at = reader
-            .converter
-            .docs
-            .follow(&at.join("operations").join(id))?;
-        let operation = reader.converter.docs.node(&op_at)?.clone();
-        let action = match operation.get("action").and_then(Value::as_str) {
-            Some("receive") => Action::Receive,
-            Some("send") => Action::Send,
-            _ => {
-                return Err(op_at
-                    .join("action")
-                    .error("action must be \"send\" or \"receive\""))
-            }
-        };
-        let channel_ref_at = op_at.join("channel");
-        let channel_at = reader.converter.docs.follow(&channel_ref_at)?;
-        let channel = reader.converter.docs.node(&channel_at)?.clone();
-        let channel_name = channel
-            .get("address")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .unwrap_or_else(|| {
-                crate::spec::pointer::tokens(&channel_at.pointer)
-                    .and_then(|t| t.last().cloned())
-                    .unwrap_or_default()
-            });
-        let mut names = Vec::new();
-        match operation.get("messages") {
-            Some(Value::Array(list)) => {
-                for index in 0..list.len() {
-                    names.push(reader.message(
-                        &op_at.join("messages").join(&index.to_string()),
-                        &format!("{id}Message"),
-                    )?);
-                }
-            }
-            Some(_) => return Err(op_at.join("messages").error("messages must be an array")),
-            None => {
-                if let Some(Value::Object(messages)) = channel.get("messages") {
-                    for key in messages.keys() {
-                        names.push(reader.message(&channel_at.join("messages").join(key), key)?);
-                    }
-                }
-            }
-        }
-        let text_of = |key: &str| {
-            operation
-                .get(key)
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        };
-        let description = text_of("description").or_else(|| {
-            channel
-                .get("description")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        });
-        out.push((
-            id.clone(),
-            action,
-            channel_name,
-            text_of("summary"),
-            description,
-            names,
-        ));
-    }
-    Ok(out)
 }
 
 fn text(doc: &Value, pointer: &str) -> Option<String> {

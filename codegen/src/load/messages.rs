@@ -69,15 +69,12 @@ impl<'d> MessageReader<'d> {
     /// Reads the message at `location` (following references) once, and
     /// returns its name. `key` names it when the message has no name of its own.
     pub fn message(&mut self, location: &Location, key: &str) -> Result<String> {
-        let at = self.converter.docs.follow(location)?;
+        let chain = self.converter.docs.follow_chain(location)?;
+        let at = chain.last().cloned().unwrap_or_else(|| location.clone());
         if let Some(name) = self.by_origin.get(&at) {
             return Ok(name.clone());
         }
-        // A message defined under components/messages is named by its key there.
-        let key = match crate::spec::pointer::tokens(&at.pointer).as_deref() {
-            Some([.., container, k]) if container == "messages" => k.clone(),
-            _ => key.to_string(),
-        };
+        let key = key_from_chain(&chain).unwrap_or_else(|| key.to_string());
         let members = self.merged_members(&at)?;
         let text = |k: &str| {
             members
@@ -194,6 +191,39 @@ impl<'d> MessageReader<'d> {
             }
             _ => Ok(Some(schema_at)),
         }
+    }
+}
+
+/// A message's name when it gives none, from how it was reached: its key
+/// under a `messages` map (components, or a v3 channel's), else the last
+/// segment of the `$ref` that led to it (a message in a shared file,
+/// `messages.yaml#/commentLiked`); `None` for an inline message.
+fn key_from_chain(chain: &[Location]) -> Option<String> {
+    let tokens = |at: &Location| crate::spec::pointer::tokens(&at.pointer).unwrap_or_default();
+    let under_messages = |at: &&Location| {
+        let tokens = tokens(at);
+        // An operation's `messages` is a list of references, not names.
+        tokens.len() >= 2 && tokens[tokens.len() - 2] == "messages" && tokens[0] != "operations"
+    };
+    // The definition's own key first (components/messages), then a channel's key.
+    let keyed = chain
+        .iter()
+        .rev()
+        .find(under_messages)
+        .and_then(|at| tokens(at).pop());
+    if keyed.is_some() {
+        return keyed;
+    }
+    let target = chain.last().filter(|_| chain.len() > 1)?;
+    match tokens(target).pop() {
+        Some(last) => Some(last),
+        None => target.file.file_stem().map(|s| {
+            s.to_string_lossy()
+                .split('.')
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        }),
     }
 }
 

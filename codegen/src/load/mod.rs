@@ -2,10 +2,12 @@
 //! one [`Catalog`](crate::model::Catalog).
 
 mod asyncapi;
+mod body_route;
 mod fragment;
 mod keywords;
 mod messages;
 mod object;
+mod operations;
 mod routes;
 pub mod schema;
 mod union;

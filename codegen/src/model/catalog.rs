@@ -161,8 +161,28 @@ pub struct Operation {
     pub enum_name: String,
     /// How its messages are told apart.
     pub route: RouteRule,
+    /// Where that rule came from.
+    pub route_origin: RouteOrigin,
     /// Message names carried, each with the routing keys that select it.
     pub messages: Vec<RoutedMessage>,
+    /// For a 3.x `reply`: the id of the operation it answers (this
+    /// operation's id is that id with `Reply` after it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<String>,
+}
+
+/// Where an operation's routing rule came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RouteOrigin {
+    /// `eventbind.toml` set it.
+    Options,
+    /// Read from the payload schemas: every message pins the same field
+    /// (`const`, a one-value `enum`, or a `discriminator` and its mapping)
+    /// to values no other message of the operation has.
+    Payloads,
+    /// Nothing told the messages apart: the name comes from outside the body.
+    Default,
 }
 
 /// A message of an operation with the routing keys that select it.

@@ -7,7 +7,8 @@ pub(crate) mod naming;
 mod types;
 
 pub use catalog::{
-    Action, Catalog, Example, Message, Operation, RouteRule, RoutedMessage, SecurityScheme, Server,
+    Action, Catalog, Example, Message, Operation, RouteOrigin, RouteRule, RoutedMessage,
+    SecurityScheme, Server,
 };
 pub use types::{
     json_number, Additional, Constraints, EnumValue, Field, Ty, TyKind, TypeDef, TypeKind, Variant,

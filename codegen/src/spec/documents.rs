@@ -270,17 +270,33 @@ impl Documents {
 
     /// Follows `$ref`s from `location` until a node that is not a reference.
     pub fn follow(&mut self, location: &Location) -> Result<Location> {
-        let mut current = location.clone();
+        let mut chain = self.follow_chain(location)?;
+        Ok(chain.pop().unwrap_or_else(|| location.clone()))
+    }
+
+    /// Every node passed through following `$ref`s from `location`: itself
+    /// first, the node that is not a reference last (names are read from the
+    /// hops, e.g. the channel key a message was reached through).
+    pub fn follow_chain(&mut self, location: &Location) -> Result<Vec<Location>> {
+        let mut chain = vec![location.clone()];
         for _ in 0..MAX_REF_HOPS {
+            let current = chain.last().cloned().unwrap_or_else(|| location.clone());
             let reference = match self.node(&current)? {
                 Value::Object(map) => match map.get("$ref") {
                     Some(Value::String(reference)) => reference.clone(),
                     Some(_) => return Err(current.join("$ref").error("$ref must be a string")),
-                    None => return Ok(current),
+                    None => return Ok(chain),
                 },
-                _ => return Ok(current),
+                _ => return Ok(chain),
             };
-            current = self.resolve(&current, &reference)?;
+            let next = self.resolve(&current, &reference)?;
+            if chain.contains(&next) {
+                return Err(location.error(format!(
+                    "$ref chain does not end: {} refers back to {next} (a reference loop)",
+                    current.join("$ref")
+                )));
+            }
+            chain.push(next);
         }
         Err(location.error("$ref chain does not end (a reference loop)"))
     }

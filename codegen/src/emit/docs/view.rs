@@ -254,6 +254,12 @@ fn operation_view(
             )
         }
     };
+    let rule = match operation.route_origin {
+        crate::model::RouteOrigin::Payloads => format!(
+            "{rule} (Read from the payload schemas: every message pins this field to values of its own; `eventbind.toml` can set another rule.)"
+        ),
+        _ => rule,
+    };
     let routes = operation
         .messages
         .iter()

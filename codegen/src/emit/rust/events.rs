@@ -28,6 +28,12 @@ pub fn event_enum(catalog: &Catalog, operation: &Operation, uses: &mut Uses) -> 
             ),
         ),
     };
+    let how = match operation.route_origin {
+        crate::model::RouteOrigin::Payloads => {
+            format!("{how} The rule was read from the payload schemas: each message pins this field to its own values.")
+        }
+        _ => how,
+    };
     let heading = format!(
         "Events of operation `{}` on channel `{}`.",
         operation.id, operation.channel
