@@ -1,143 +1,14 @@
 //! `eventbind listen`, run for real: deliveries over loopback HTTP (and from a
 //! moto SQS queue), answers and JSON lines read back.
 
+mod support;
+
 use eventbind_receive::delivery::Headers;
 use eventbind_receive::verify::HmacSha256;
+use eventbind_test_support::Moto;
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver};
-use std::time::{Duration, Instant};
-
-const WAIT: Duration = Duration::from_secs(20);
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .canonicalize()
-        .unwrap()
-}
-
-/// A running `eventbind listen`, killed on drop.
-struct Listen {
-    child: Child,
-    lines: Receiver<String>,
-    /// The HTTP address it bound, when it serves HTTP.
-    addr: Option<SocketAddr>,
-}
-
-impl Listen {
-    /// Starts `eventbind listen ARGS` and waits for it to say where it listens.
-    fn start(args: &[&str]) -> Listen {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_eventbind"))
-            .current_dir(repo())
-            .arg("listen")
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("eventbind runs");
-        let lines = reader(child.stdout.take().unwrap());
-        let notes = reader(child.stderr.take().unwrap());
-        let mut listen = Listen {
-            child,
-            lines,
-            addr: None,
-        };
-        let http = args.contains(&"--addr");
-        let sqs = args.contains(&"--sqs-queue-url");
-        let (mut seen_http, mut seen_sqs) = (!http, !sqs);
-        let deadline = Instant::now() + WAIT;
-        while !(seen_http && seen_sqs) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let note = notes.recv_timeout(left).unwrap_or_else(|_| {
-                panic!(
-                    "eventbind listen did not start: {:?}",
-                    listen.child.try_wait()
-                )
-            });
-            if let Some(rest) = note.strip_prefix("eventbind listen: http://") {
-                let addr = rest.split('/').next().unwrap();
-                listen.addr = Some(addr.parse().unwrap());
-                seen_http = true;
-            } else if note.starts_with("eventbind listen: sqs ") {
-                seen_sqs = true;
-            }
-        }
-        listen
-    }
-
-    /// The next JSON line, within the wait limit.
-    fn line(&self) -> Value {
-        let line = self
-            .lines
-            .recv_timeout(WAIT)
-            .expect("a JSON line per delivery");
-        serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"))
-    }
-
-    fn post(&self, path: &str, headers: &[(&str, &str)], body: &str) -> u16 {
-        request(
-            self.addr.expect("an HTTP address"),
-            "POST",
-            path,
-            headers,
-            body,
-        )
-    }
-}
-
-impl Drop for Listen {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Lines of a child's output on a channel, read by a thread that keeps
-/// reading after the channel is dropped (a closed pipe would fail the child's
-/// writes).
-fn reader(output: impl Read + Send + 'static) -> Receiver<String> {
-    let (send, receive) = channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(output).lines() {
-            let Ok(line) = line else { return };
-            let _ = send.send(line);
-        }
-    });
-    receive
-}
-
-/// One HTTP/1.1 request over a plain socket; the status code answered.
-fn request(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &str,
-) -> u16 {
-    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).expect("connect");
-    stream.set_read_timeout(Some(WAIT)).unwrap();
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\ncontent-length: {}\r\n",
-        body.len()
-    );
-    for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes()).unwrap();
-    stream.write_all(body.as_bytes()).unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).expect("an answer");
-    let status = answer.split(' ').nth(1).unwrap_or_default();
-    status
-        .parse()
-        .unwrap_or_else(|_| panic!("no status in {answer:?}"))
-}
+use std::process::Command;
+use support::{repo, request, Listen};
 
 const JSON: (&str, &str) = ("content-type", "application/json");
 
@@ -367,89 +238,32 @@ fn a_spec_without_a_signature_header_needs_one_given() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("--hmac-header"));
 }
 
-/// A moto server on a free loopback port, killed on drop.
-struct Moto {
-    child: Child,
-    endpoint: String,
-}
-
-impl Moto {
-    fn start() -> Moto {
-        let import = Command::new("python3")
-            .args(["-c", "import moto.server, boto3"])
-            .output();
-        assert!(
-            import.as_ref().is_ok_and(|o| o.status.success()),
-            "moto is not installed (python3 -c 'import moto.server, boto3' failed); run `bash scripts/install-test-deps.sh`"
-        );
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let mut child = Command::new("python3")
-            .args([
-                "-m",
-                "moto.server",
-                "-H",
-                "127.0.0.1",
-                "-p",
-                &port.to_string(),
-            ])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("moto starts");
-        let address = SocketAddr::from(([127, 0, 0, 1], port));
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_err() {
-            if Instant::now() > deadline || matches!(child.try_wait(), Ok(Some(_))) {
-                let _ = child.kill();
-                panic!("moto did not answer on {address}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Moto {
-            child,
-            endpoint: format!("http://{address}"),
-        }
-    }
-
-    /// Runs Python with `sqs`, a boto3 client for this server; its stdout.
-    fn python(&self, script: &str) -> String {
-        let program = format!(
-            "import boto3, sys\nsqs = boto3.client('sqs', endpoint_url='{}', region_name='us-east-1', \
-             aws_access_key_id='test', aws_secret_access_key='test')\n{script}",
-            self.endpoint
-        );
-        let output = Command::new("python3")
-            .args(["-c", &program])
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout).trim().to_owned()
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// Runs Python with `sqs`, a boto3 client for `moto`; its stdout.
+fn python(moto: &Moto, script: &str) -> String {
+    let program = format!(
+        "import boto3, sys\nsqs = boto3.client('sqs', endpoint_url='{}', region_name='us-east-1', \
+         aws_access_key_id='test', aws_secret_access_key='test')\n{script}",
+        moto.endpoint()
+    );
+    let output = Command::new("python3")
+        .args(["-c", &program])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
 }
 
 #[test]
 fn certcapture_messages_are_consumed_from_sqs_and_deleted_once_acknowledged() {
     let moto = Moto::start();
-    let url = moto.python(
+    let url = python(&moto,
         "print(sqs.create_queue(QueueName='certcapture', Attributes={'VisibilityTimeout': '1'})['QueueUrl'])",
     );
-    moto.python(&format!(
+    python(&moto, &format!(
         "for body in ['{{\"client_id\":1,\"action\":\"add\",\"certificate\":{{\"id\":10}}}}', '{{\"client_id\":1,\"action\":\"remove\",\"customer\":{{\"id\":11}}}}']:\n    sqs.send_message(QueueUrl='{url}', MessageBody=body)"
     ));
     let listen = Listen::start(&[
@@ -458,7 +272,7 @@ fn certcapture_messages_are_consumed_from_sqs_and_deleted_once_acknowledged() {
         "--sqs-queue-url",
         &url,
         "--sqs-endpoint",
-        &moto.endpoint,
+        moto.endpoint(),
     ]);
     let mut lines = [listen.line(), listen.line()];
     lines.sort_by_key(|line| line["valid"].as_bool());
@@ -481,7 +295,7 @@ fn certcapture_messages_are_consumed_from_sqs_and_deleted_once_acknowledged() {
     drop(listen);
     // The killed consumer's long poll may still take the message once
     // more, so look for up to ten seconds.
-    let left = moto.python(&format!(
+    let left = python(&moto, &format!(
         "import time\nend = time.time() + 10\nm = []\nwhile not m and time.time() < end:\n    m = sqs.receive_message(QueueUrl='{url}', MaxNumberOfMessages=10, WaitTimeSeconds=1).get('Messages', [])\nprint(len(m), m[0]['Body'] if m else '')"
     ));
     assert!(

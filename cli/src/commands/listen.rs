@@ -2,15 +2,17 @@
 //! SQS queue if given) go through the runtime's receiving pipeline
 //! (verification, test deliveries, dedup, status codes) with the run-time
 //! router of `eventbind route` in place of generated code, and each one is
-//! printed as a JSON line.
+//! printed as a JSON line. With `--store` every accepted delivery is kept
+//! durably (SQLite or PostgreSQL) before it is answered; see `replay`.
 
 use crate::oracle::Router;
 use crate::{Error, Result};
 use eventbind_receive::delivery::{BoxFuture, Delivery, Disposition};
 use eventbind_receive::http::{status_for, HttpReceiver, StatusCode};
-use eventbind_receive::idempotency::DedupKeys;
+use eventbind_receive::idempotency::{BodyHash, DedupKeys};
 use eventbind_receive::receive::{Class, Context, Handle, Process, Receiver, Report, Summary};
 use eventbind_receive::serve::Serve;
+use eventbind_receive::store::Store;
 use eventbind_receive::verify::{Encoding, HmacSha256};
 use eventbind_runtime::ErrorKind;
 use serde::Serialize;
@@ -18,6 +20,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -62,6 +65,17 @@ pub struct Args {
     sqs_endpoint: Option<String>,
     #[arg(long, default_value = "us-east-1")]
     sqs_region: String,
+    /// Where deliveries are kept: `sqlite:PATH`, `postgres://...`, or `memory` (the default:
+    /// nothing survives the process).
+    #[arg(long, default_value = "memory")]
+    store: String,
+    /// Seconds a delivery's claim holds while it is handled (another replica may take it over after).
+    #[arg(long, default_value_t = 60)]
+    lease: u64,
+    /// A JSON Pointer left out of the body hash (a field that varies per retry, e.g.
+    /// /retryAttempt); repeatable.
+    #[arg(long = "hash-ignore")]
+    hash_ignore: Vec<String>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -71,22 +85,57 @@ enum HmacEncoding {
     Auto,
 }
 
-/// Runs until Ctrl-C or SIGTERM; exit 0 then, 2 on a usage, spec or socket error.
+/// Runs until Ctrl-C or SIGTERM; exit 0 then, 2 on a usage, spec, store or socket error.
 pub fn run(args: Args) -> Result<i32> {
+    if args.addr.is_none() && args.sqs_queue_url.is_none() {
+        return Err(Error::new(
+            &args.spec,
+            "",
+            "give --addr, --sqs-queue-url, or both",
+        ));
+    }
     let loaded = eventbind_codegen::load(&args.spec)?;
     let router = Router::for_spec(&loaded)?;
-    let mut receiver = Receiver::new(Dynamic { router }).dedup(dedup_keys(&args));
-    if let Some(hmac) = hmac(&args, &loaded)? {
-        receiver = receiver.verify(hmac);
-    }
-    if !args.test_headers.is_empty() {
-        let names = args.test_headers.clone();
-        receiver = receiver.test_delivery(move |headers| names.iter().any(|n| headers.is_true(n)));
-    }
-    // One pipeline for both transports, so a delivery seen on one is a
-    // duplicate on the other.
-    let pipeline = Arc::new(receiver);
+    let hmac = hmac(&args, &loaded)?;
     let success = axum_status(args.success_status, &args.spec)?;
+    // The store's connections live on this runtime, so everything runs on it.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io(&args.spec, e))?;
+    runtime.block_on(async move {
+        // An unreachable or misconfigured store stops here, before anything
+        // is received: never a quiet fall-back to memory.
+        let store = open_store(&args.store, &args.spec).await?;
+        let mut receiver = Receiver::new(Dynamic { router })
+            .dedup(dedup_keys(&args))
+            .store(store)
+            .lease(Duration::from_secs(args.lease.max(1)))
+            .body_hash(
+                args.hash_ignore
+                    .iter()
+                    .fold(BodyHash::new(), |h, p| h.ignore(p)),
+            )
+            .spec_name(spec_name(&args.spec));
+        if let Some(hmac) = hmac {
+            receiver = receiver.verify(hmac);
+        }
+        if !args.test_headers.is_empty() {
+            let names = args.test_headers.clone();
+            receiver =
+                receiver.test_delivery(move |headers| names.iter().any(|n| headers.is_true(n)));
+        }
+        serve(&args, Arc::new(receiver), success)?
+            .run(eventbind_receive::serve::signal())
+            .await
+            .map_err(|e| Error::io(&args.spec, e))
+    })?;
+    Ok(0)
+}
+
+/// The HTTP listener and SQS consumer asked for, on one pipeline, so a
+/// delivery seen on one is a duplicate on the other.
+fn serve(args: &Args, pipeline: Arc<Receiver<Dynamic>>, success: StatusCode) -> Result<Serve> {
     let mut serve = Serve::new();
     if let Some(addr) = args.addr {
         let listener = std::net::TcpListener::bind(addr).map_err(|e| Error::io(&args.spec, e))?;
@@ -106,7 +155,7 @@ pub fn run(args: Args) -> Result<i32> {
         eprintln!("eventbind listen: http://{bound}{}", args.path);
     }
     if let Some(queue_url) = &args.sqs_queue_url {
-        let (key, secret) = sqs_credentials(&args)?;
+        let (key, secret) = sqs_credentials(args)?;
         let client = eventbind_receive::sqs::client(
             &args.sqs_region,
             args.sqs_endpoint.as_deref(),
@@ -123,17 +172,21 @@ pub fn run(args: Args) -> Result<i32> {
         ));
         eprintln!("eventbind listen: sqs {queue_url}");
     }
-    if args.addr.is_none() && args.sqs_queue_url.is_none() {
-        return Err(Error::new(
-            &args.spec,
-            "",
-            "give --addr, --sqs-queue-url, or both",
-        ));
-    }
-    serve
-        .run_until_signal()
-        .map_err(|e| Error::io(&args.spec, e))?;
-    Ok(0)
+    Ok(serve)
+}
+
+/// Opens `--store`, naming the flag in the error.
+pub(crate) async fn open_store(url: &str, spec: &Path) -> Result<Arc<dyn Store>> {
+    eventbind_receive::store::open(url)
+        .await
+        .map_err(|e| Error::new(spec, "", format!("--store {url}: {e}")))
+}
+
+/// The spec folder's name, written into each record.
+pub(crate) fn spec_name(spec: &Path) -> String {
+    spec.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 fn axum_status(code: u16, spec: &Path) -> Result<StatusCode> {
@@ -211,8 +264,8 @@ fn sqs_credentials(args: &Args) -> Result<(String, String)> {
 
 /// The run-time router as the pipeline's handler: valid and unknown events are
 /// acknowledged (the printed line keeps an unknown one), invalid ones rejected.
-struct Dynamic {
-    router: Router,
+pub(crate) struct Dynamic {
+    pub(crate) router: Router,
 }
 
 impl Handle for Dynamic {

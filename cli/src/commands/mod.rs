@@ -9,6 +9,7 @@ mod generate;
 mod infer;
 mod ir;
 mod listen;
+mod replay;
 mod route;
 mod schema;
 
@@ -151,6 +152,10 @@ enum Command {
     /// Receive real deliveries (HTTP, SQS): verify, dedup and route them
     /// through a spec, print one JSON line each; stops on Ctrl-C.
     Listen(Box<listen::Args>),
+    /// Re-run deliveries kept by `listen --store` through the current spec
+    /// (unknown events may be typed now); one JSON line each; their stored
+    /// class and state are updated.
+    Replay(Box<replay::Args>),
     /// What a new version of a spec breaks: each change, per message and
     /// type, as breaking, code-breaking or compatible. Exit 1 when anything breaks.
     Diff(diff::Args),
@@ -244,6 +249,7 @@ where
             inputs,
         } => drift::run(&spec, message.as_deref(), &inputs, json),
         Command::Listen(args) => listen::run(*args),
+        Command::Replay(args) => replay::run(*args),
         Command::Diff(args) => diff::run(args),
     };
     match result {
