@@ -193,7 +193,7 @@ fn search(catalog: &Catalog, probe: &Probe, judge: &Judge, path: &str) -> Option
             }
             // A rejection at the change itself proves it; one elsewhere only
             // shows that something in the new spec refuses the event.
-            let here = errors.iter().any(|e| covers(path, &e.pointer));
+            let here = errors.iter().all(|e| covers(path, &e.pointer));
             let witness = Witness {
                 part: if probe.part == Part::Headers {
                     Part::Headers
@@ -214,16 +214,14 @@ fn search(catalog: &Catalog, probe: &Probe, judge: &Judge, path: &str) -> Option
     fallback
 }
 
-/// Whether an error at `pointer` lies at or under the change's `path`
-/// (whose `*` segments stand for any index or member), or names the whole
-/// event (an unknown event, a route that no longer matches).
+/// Whether an error at `pointer` is about the change at `path` (whose `*`
+/// segments stand for any index or member): at it, under it, or at a value
+/// holding it (a union reports a branch's fault where the union is; a
+/// missing member is reported at its object).
 fn covers(path: &str, pointer: &str) -> bool {
-    if pointer.is_empty() {
-        return true;
-    }
     let want: Vec<&str> = path.split('/').skip(1).collect();
     let got: Vec<&str> = pointer.split('/').skip(1).collect();
-    got.len() >= want.len() && want.iter().zip(&got).all(|(w, g)| *w == "*" || w == g)
+    want.iter().zip(&got).all(|(w, g)| *w == "*" || w == g)
 }
 
 /// A generated value of `ty` that is not null (unless the type allows nothing else).
