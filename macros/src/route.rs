@@ -127,7 +127,35 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         },
     };
     let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
+    // A payload type held by one message only says which message it is.
+    let message_impls = messages
+        .iter()
+        .filter(|m| messages.iter().filter(|other| other.ty == m.ty).count() == 1)
+        .filter(|_| input.generics.params.is_empty())
+        .map(|m| {
+            let variant = &m.variant;
+            let ty = &m.ty;
+            let name = &m.name;
+            quote! {
+                impl #rt::Message<#enum_name> for #ty {
+                    const NAME: &'static str = #name;
+
+                    fn from_event(event: #enum_name) -> ::core::result::Result<Self, #enum_name> {
+                        match event {
+                            #enum_name::#variant(message) => ::core::result::Result::Ok(message),
+                            other => ::core::result::Result::Err(other),
+                        }
+                    }
+
+                    fn into_event(self) -> #enum_name {
+                        #enum_name::#variant(self)
+                    }
+                }
+            }
+        });
     Ok(quote! {
+        #(#message_impls)*
+
         impl #impl_generics #rt::Route for #enum_name #type_generics #where_clause {
             const ROUTING: #rt::Routing = #routing;
             const MESSAGES: &'static [#rt::MessageInfo] = &[#(#infos),*];

@@ -30,7 +30,7 @@ pub use error::{ErrorKind, ParseError, PointerError};
 pub use eventbind_macros::{AnyOf, OneOf, Route, Validate};
 pub use parse::{from_slice, from_value};
 pub use path::Path;
-pub use route::{MessageInfo, Received, Route, Routing};
+pub use route::{Message, MessageInfo, Received, Route, Routing};
 pub use unknown::UnknownEvent;
 pub use validate::{Errors, Validate};
 

@@ -61,6 +61,21 @@ pub trait Route: Sized {
     }
 }
 
+/// The payload type of one message of the event enum `E`: what a typed
+/// handler takes. Derived with `#[derive(Route)]` for every message whose
+/// payload type no other message of the enum shares (a shared type could
+/// not say which message it is).
+pub trait Message<E: Route>: Sized {
+    /// The spec name of the message.
+    const NAME: &'static str;
+
+    /// The payload of `event` when it is this message; otherwise `event` back.
+    fn from_event(event: E) -> Result<Self, E>;
+
+    /// The event holding this payload.
+    fn into_event(self) -> E;
+}
+
 /// How to find the routing key, borrowed so that routers built at run time
 /// (the CLI's) share this code with derived enums.
 #[derive(Clone, Copy, Debug)]
