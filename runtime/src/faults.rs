@@ -9,7 +9,7 @@
 //! and it is bounded: at most [`MAX_FAULTS`] faults, a few readings each.
 
 use crate::error::PointerError;
-use crate::parse::path_to_pointer;
+use crate::path::path_to_pointer;
 use crate::validate::Validate;
 use serde::de::DeserializeOwned;
 use serde_json::Value;

@@ -2,7 +2,9 @@
 //! that comes back `Ok` satisfies its schema.
 
 use crate::error::{ErrorKind, ParseError, PointerError};
-use crate::path::pointer_from_tokens;
+// Its home is `path` (which `faults` uses, and `faults` is used here); kept
+// at this path too, where it was public first.
+pub use crate::path::path_to_pointer;
 use crate::validate::Validate;
 use serde::de::{Deserialize, DeserializeOwned};
 
@@ -120,17 +122,6 @@ pub fn locate_error<T: DeserializeOwned>(bytes: &[u8], error: serde_json::Error)
             )
         }
     }
-}
-
-/// Converts serde_path_to_error's path into a JSON Pointer.
-pub fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let tokens = path.iter().filter_map(|segment| match segment {
-        Segment::Seq { index } => Some(index.to_string()),
-        Segment::Map { key } => Some(key.clone()),
-        Segment::Enum { .. } | Segment::Unknown => None,
-    });
-    pointer_from_tokens(tokens)
 }
 
 /// serde_json appends " at line L column C"; the pointer says where instead.

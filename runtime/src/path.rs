@@ -83,6 +83,17 @@ where
     out
 }
 
+/// Converts serde_path_to_error's path into a JSON Pointer.
+pub fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let tokens = path.iter().filter_map(|segment| match segment {
+        Segment::Seq { index } => Some(index.to_string()),
+        Segment::Map { key } => Some(key.clone()),
+        Segment::Enum { .. } | Segment::Unknown => None,
+    });
+    pointer_from_tokens(tokens)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -71,7 +71,7 @@ pub fn branch<T: DeserializeOwned, U: Validate>(
 ) -> Result<U, String> {
     let typed = if explain {
         serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
-            let pointer = crate::parse::path_to_pointer(e.path());
+            let pointer = crate::path::path_to_pointer(e.path());
             located(&pointer, &e.inner().to_string())
         })?
     } else {

@@ -233,7 +233,7 @@ pub fn conforms<T: DeserializeOwned + Validate>(value: &Value, at: &Path<'_>, er
     match serde_path_to_error::deserialize::<_, T>(value) {
         Ok(typed) => typed.validate_at(at, errors),
         Err(error) => {
-            let inner = crate::parse::path_to_pointer(error.path());
+            let inner = crate::path::path_to_pointer(error.path());
             errors.push_pointer(
                 format!("{}{inner}", at.to_pointer()),
                 error.inner().to_string(),
