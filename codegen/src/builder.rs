@@ -18,6 +18,7 @@ use crate::emit::rust::{self, RuntimeSource};
 use crate::emit::{docs, schema};
 use crate::error::{Error, Result};
 use crate::load::{self, LoadOptions, Loaded};
+use crate::settings::Settings;
 use std::path::{Path, PathBuf};
 
 /// A file the generator produces, with the path it belongs at.
@@ -41,6 +42,7 @@ pub struct Builder {
     runtime: RuntimeSource,
     load_options: LoadOptions,
     single_crate: bool,
+    settings: Settings,
 }
 
 impl Default for Builder {
@@ -53,6 +55,7 @@ impl Default for Builder {
             runtime: RuntimeSource::default(),
             load_options: LoadOptions::default(),
             single_crate: false,
+            settings: Settings::default(),
         }
     }
 }
@@ -108,6 +111,82 @@ impl Builder {
     pub fn single_crate(mut self, single: bool) -> Self {
         self.single_crate = single;
         self
+    }
+
+    /// Adds a derive to every generated type where it holds (`Eq`, `Hash`,
+    /// `Default` are checked per type and skipped where they cannot hold).
+    pub fn derive_all(mut self, derive: impl Into<String>) -> Self {
+        self.settings.derive_all.push(derive.into());
+        self
+    }
+
+    /// Adds a derive to the type of this Rust name; generation fails, naming
+    /// the type, when it cannot hold (`Eq` on a type holding a float).
+    pub fn derive(mut self, type_name: impl Into<String>, derive: impl Into<String>) -> Self {
+        self.settings
+            .derives
+            .entry(type_name.into())
+            .or_default()
+            .push(derive.into());
+        self
+    }
+
+    /// Adds an attribute (Rust text, `#[...]`) to the type of this Rust name,
+    /// or to every type for `*`.
+    pub fn type_attribute(
+        mut self,
+        type_name: impl Into<String>,
+        attribute: impl Into<String>,
+    ) -> Self {
+        self.settings
+            .type_attributes
+            .entry(type_name.into())
+            .or_default()
+            .push(attribute.into());
+        self
+    }
+
+    /// Adds an attribute to a member, named `Type.member` (wire or Rust name).
+    pub fn field_attribute(
+        mut self,
+        path: impl Into<String>,
+        attribute: impl Into<String>,
+    ) -> Self {
+        self.settings
+            .field_attributes
+            .entry(path.into())
+            .or_default()
+            .push(attribute.into());
+        self
+    }
+
+    /// Uses an existing Rust type (a path, e.g. `crate::money::Money`) for the
+    /// generated type of this name (like typify's `replace`, prost's `extern_path`).
+    pub fn replace(mut self, type_name: impl Into<String>, rust_type: impl Into<String>) -> Self {
+        self.settings
+            .replace
+            .insert(type_name.into(), rust_type.into());
+        self
+    }
+
+    /// Routes an operation as `eventbind.toml`'s `[route.<operationId>]` does
+    /// (see [`LoadOptions::route`]), over what the file says.
+    pub fn route(
+        mut self,
+        operation_id: impl Into<String>,
+        by: impl Into<String>,
+        pointer: Option<String>,
+        enum_name: Option<String>,
+    ) -> Self {
+        self.load_options = self
+            .load_options
+            .route(operation_id, by, pointer, enum_name);
+        self
+    }
+
+    /// The settings of a loaded spec: its `eventbind.toml`, then this builder's.
+    fn settings_for(&self, loaded: &Loaded) -> Settings {
+        loaded.settings.clone().merged(&self.settings)
     }
 
     fn resolved_out_dir(&self) -> Result<PathBuf> {
@@ -183,7 +262,7 @@ impl Builder {
                 "from the spec {:?} by the build script",
                 loaded.catalog.name
             );
-            let module = rust::module(&loaded.catalog, &origin)?;
+            let module = rust::module(&loaded.catalog, &origin, &self.settings_for(&loaded))?;
             let path = out_dir.join(format!("{}.rs", loaded.catalog.name.replace('-', "_")));
             write_if_changed(&path, &module.source)?;
             written.push(path);
@@ -210,7 +289,14 @@ impl Builder {
                 Some(specs_name) => format!("{specs_name}/{}", loaded.catalog.name),
                 None => loaded.root.to_string_lossy().replace('\\', "/"),
             };
-            files.extend(crate_files(&loaded, &crate_dir, &display, &self.runtime)?);
+            let settings = self.settings_for(&loaded);
+            files.extend(crate_files(
+                &loaded,
+                &crate_dir,
+                &display,
+                &self.runtime,
+                &settings,
+            )?);
         }
         Ok(files)
     }
@@ -222,9 +308,10 @@ fn crate_files(
     crate_dir: &Path,
     spec_display: &str,
     runtime: &RuntimeSource,
+    settings: &Settings,
 ) -> Result<Vec<GeneratedFile>> {
     let catalog = &loaded.catalog;
-    let mut files = rust::crate_files(catalog, spec_display, runtime)?;
+    let mut files = rust::crate_files(catalog, spec_display, runtime, settings)?;
     files.extend(schema::files(catalog, spec_display)?);
     // The docs link each message to its schema, one folder up.
     for (file, contents) in docs::files(catalog, spec_display, Some("../schemas"))? {

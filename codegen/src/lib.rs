@@ -24,6 +24,7 @@ mod error;
 mod load;
 pub mod model;
 mod outputs;
+mod settings;
 mod spec;
 
 pub use builder::{stale_files, unexpected_files, write_if_changed, Builder, GeneratedFile};
@@ -33,4 +34,5 @@ pub use load::{load, load_with, LoadOptions, Loaded};
 pub use outputs::{
     docs_files, message_schema, render_schema, rust_module, schema_bundle, schema_file_name,
 };
+pub use settings::{Settings, CHECKED_DERIVES};
 pub use spec::Documents;

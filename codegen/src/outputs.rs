@@ -9,7 +9,7 @@ use serde_json::Value;
 /// The catalog's items as one formatted Rust module (no crate attributes), as
 /// a build script `include!`s it; `origin` says where it comes from, for the banner.
 pub fn rust_module(catalog: &Catalog, origin: &str) -> Result<String> {
-    rust::module(catalog, origin).map(|module| module.source)
+    rust::module(catalog, origin, &crate::Settings::default()).map(|module| module.source)
 }
 
 /// The draft-07 JSON Schema of one message's payload, self-contained.

@@ -1,5 +1,6 @@
 //! Generates the Commenda bindings into `$OUT_DIR/commenda.rs`, the way
-//! `prost-build` is used.
+//! `prost-build` is used, and a small spec with every Builder customisation
+//! into `$OUT_DIR/knobs.rs`, so that what the knobs write is compiled too.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,15 +9,34 @@ fn main() -> ExitCode {
     let manifest_dir = PathBuf::from(
         std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
     );
-    let spec = manifest_dir.join("../../specs/commenda");
-    match eventbind_codegen::Builder::new().spec(&spec).compile() {
-        Ok(_) => ExitCode::SUCCESS,
-        Err(error) => {
+    let commenda = manifest_dir.join("../../specs/commenda");
+    let knobs = manifest_dir.join("../../codegen/tests/fixtures/knobs");
+    let builds = [
+        (
+            commenda.clone(),
+            eventbind_codegen::Builder::new().spec(&commenda),
+        ),
+        (
+            knobs.clone(),
+            eventbind_codegen::Builder::new()
+                .spec(&knobs)
+                .derive_all("Eq")
+                .derive_all("Hash")
+                .derive("Sensor", "Default")
+                .type_attribute("Sensor", "#[non_exhaustive]")
+                .field_attribute("Sensor.label", "#[doc(alias = \"name\")]")
+                .replace("Money", "crate::money::Money")
+                .route("receiveReadings", "name", None, Some("ReadingEvent".into())),
+        ),
+    ];
+    for (spec, builder) in builds {
+        if let Err(error) = builder.compile() {
             eprintln!(
                 "error: eventbind could not generate bindings from {}: {error}",
                 spec.display()
             );
-            ExitCode::FAILURE
+            return ExitCode::FAILURE;
         }
     }
+    ExitCode::SUCCESS
 }

@@ -14,7 +14,9 @@ mod union;
 
 use crate::error::{Error, Result};
 use crate::model::Catalog;
-use crate::spec::{Documents, Location, Options};
+use crate::settings::Settings;
+use crate::spec::{Documents, Location, Options, RouteOptions};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The document files a spec folder may hold, in the order they are looked for.
@@ -35,6 +37,8 @@ pub struct Loaded {
     pub documents: Documents,
     /// The main document.
     pub root: PathBuf,
+    /// The customisations `eventbind.toml` gives, and those of the load options.
+    pub(crate) settings: Settings,
 }
 
 /// How to read a spec beyond its own files.
@@ -42,6 +46,7 @@ pub struct Loaded {
 pub struct LoadOptions {
     remotes: Vec<(String, PathBuf)>,
     strict: bool,
+    routes: BTreeMap<String, RouteOptions>,
 }
 
 impl LoadOptions {
@@ -57,6 +62,28 @@ impl LoadOptions {
     /// with a warning, since spec authors mean it that way).
     pub fn strict(mut self, strict: bool) -> Self {
         self.strict = strict;
+        self
+    }
+
+    /// Routes operation `operation_id` as `eventbind.toml`'s
+    /// `[route.<operationId>]` would (and over it): `by` is `field`,
+    /// `presence` or `name`; `pointer` is the field's JSON Pointer; `enum_name`
+    /// the Rust name of the event enum.
+    pub fn route(
+        mut self,
+        operation_id: impl Into<String>,
+        by: impl Into<String>,
+        pointer: Option<String>,
+        enum_name: Option<String>,
+    ) -> Self {
+        self.routes.insert(
+            operation_id.into(),
+            RouteOptions {
+                by: by.into(),
+                pointer,
+                enum_name,
+            },
+        );
         self
     }
 }
@@ -84,7 +111,9 @@ pub fn load_with(path: &Path, load_options: &LoadOptions) -> Result<Loaded> {
                 )
             })?;
         let name = folder_name(path);
-        (root, Options::read(path)?, name)
+        let mut options = Options::read(path)?;
+        options.route.extend(load_options.routes.clone());
+        (root, options, name)
     } else {
         let name = path
             .file_stem()
@@ -96,7 +125,11 @@ pub fn load_with(path: &Path, load_options: &LoadOptions) -> Result<Loaded> {
                     .to_string()
             })
             .unwrap_or_default();
-        (path.to_path_buf(), Options::default(), name)
+        let options = Options {
+            route: load_options.routes.clone(),
+            ..Options::default()
+        };
+        (path.to_path_buf(), options, name)
     };
     let mut documents = Documents::new();
     for (prefix, dir) in &load_options.remotes {
@@ -104,20 +137,48 @@ pub fn load_with(path: &Path, load_options: &LoadOptions) -> Result<Loaded> {
     }
     let root = documents.load(&root)?;
     let document = documents.root(&root).cloned().unwrap_or_default();
-    let catalog = if document.get("asyncapi").is_some() {
-        asyncapi::load(&mut documents, &root, &options, &name, load_options.strict)?
+    let loaded = if document.get("asyncapi").is_some() {
+        asyncapi::load(&mut documents, &root, &options, &name, load_options.strict)
     } else if document.is_object() || document.is_boolean() {
-        asyncapi::load_json_schema(&mut documents, &root, &options, &name, load_options.strict)?
+        asyncapi::load_json_schema(&mut documents, &root, &options, &name, load_options.strict)
     } else {
         return Err(
             Location::new(&root, "").error("expected an AsyncAPI document or a JSON Schema")
         );
     };
+    let catalog = match loaded {
+        Ok(catalog) => catalog,
+        Err(error) if error.pointer.ends_with("/$ref") => {
+            return Err(every_unresolved_ref(&root, load_options, error))
+        }
+        Err(error) => return Err(error),
+    };
     Ok(Loaded {
         catalog,
         documents,
         root,
+        settings: options.settings(),
     })
+}
+
+/// `first`, a `$ref` that did not resolve, with every other such `$ref` of
+/// the spec (found on a fresh read, since loading stopped at the first).
+fn every_unresolved_ref(root: &Path, load_options: &LoadOptions, first: Error) -> Error {
+    let mut documents = Documents::new();
+    for (prefix, dir) in &load_options.remotes {
+        documents.map_remote(prefix.clone(), dir.clone());
+    }
+    if documents.load(root).is_err() {
+        return first;
+    }
+    let mut faults = crate::spec::refs::unresolved(&mut documents, root);
+    if !faults
+        .iter()
+        .any(|f| f.file == first.file && f.pointer == first.pointer)
+    {
+        faults.insert(0, first.clone());
+    }
+    crate::spec::refs::combined(faults).unwrap_or(first)
 }
 
 fn folder_name(path: &Path) -> String {

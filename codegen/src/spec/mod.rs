@@ -4,8 +4,10 @@
 pub mod documents;
 pub mod options;
 pub mod pointer;
+pub mod refs;
+pub mod suggest;
 pub mod uri;
 pub mod uris;
 
 pub use documents::{Documents, Location};
-pub use options::Options;
+pub use options::{Options, RouteOptions};

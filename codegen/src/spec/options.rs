@@ -13,6 +13,15 @@ pub struct Options {
     /// Routing per operation id.
     #[serde(default)]
     pub route: BTreeMap<String, RouteOptions>,
+    /// `[derive]`: extra derives, for every type (`all`) or by type (`types`).
+    #[serde(default)]
+    pub derive: crate::settings::FileDerives,
+    /// `[attributes]`: attributes on types (`types`) and members (`fields`).
+    #[serde(default)]
+    pub attributes: crate::settings::FileAttributes,
+    /// `[replace]`: types replaced by existing Rust types.
+    #[serde(default)]
+    pub replace: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -36,6 +45,17 @@ pub struct RouteOptions {
 }
 
 impl Options {
+    /// The customisations of the generated Rust this file gives.
+    pub fn settings(&self) -> crate::settings::Settings {
+        crate::settings::Settings {
+            derive_all: self.derive.all.clone(),
+            derives: self.derive.types.clone(),
+            type_attributes: self.attributes.types.clone(),
+            field_attributes: self.attributes.fields.clone(),
+            replace: self.replace.clone(),
+        }
+    }
+
     /// Reads `eventbind.toml` from `dir`; a folder without one gets defaults.
     pub fn read(dir: &Path) -> Result<Options> {
         let path = dir.join("eventbind.toml");
