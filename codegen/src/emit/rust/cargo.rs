@@ -103,7 +103,7 @@ pub fn manifest(
          name = {name:?}\n\
          version = \"{version}\"\n\
          edition = \"2021\"\n\
-         rust-version = \"1.82\"\n\
+         rust-version = \"1.89\"\n\
          description = {description:?}\n\
          license = \"MIT OR Apache-2.0\"\n\
          publish = false\n\

@@ -104,7 +104,7 @@ pub fn field_schema(field: &Field) -> Map<String, Value> {
                 .constraints
                 .allowed
                 .as_ref()
-                .map_or(true, |a| a.contains(e))
+                .is_none_or(|a| a.contains(e))
         })
         .cloned()
         .collect();
