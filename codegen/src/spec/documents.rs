@@ -98,6 +98,10 @@ pub struct Documents {
     ids: Identifiers,
     /// Remote URI prefixes served from local folders (nothing is fetched).
     remotes: Vec<(String, PathBuf)>,
+    /// The folder of each file whose root declares an absolute `$id`, by the
+    /// folder of that URI: a relative `$ref` under the `$id` names a file
+    /// beside it on disk.
+    id_folders: Vec<(String, PathBuf)>,
 }
 
 impl Documents {
@@ -136,6 +140,14 @@ impl Documents {
 
     fn add(&mut self, path: PathBuf, value: Value, base: Option<Url>) -> PathBuf {
         if let Some(base) = base {
+            if let Some(id) = uris::root_id(&value, &base) {
+                let id = uris::without_fragment(&id);
+                let folder = id.rfind('/').map_or(id.as_str(), |end| &id[..=end]);
+                let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+                if !self.id_folders.iter().any(|(f, _)| f == folder) {
+                    self.id_folders.push((folder.to_string(), dir));
+                }
+            }
             self.ids.register(&path, &value, &base);
             self.by_url
                 .insert(uris::without_fragment(&base), path.clone());
@@ -174,14 +186,26 @@ impl Documents {
     /// against the base URI in force there (the file, or an enclosing `$id`).
     pub fn resolve(&mut self, from: &Location, reference: &str) -> Result<Location> {
         let ref_at = from.join("$ref");
-        let base = match (by_path(&self.bases, &from.file), self.root(&from.file)) {
-            (Some(base), _) if self.ids.has_one_base(&from.file) => base.clone(),
+        let (base, set_by) = match (by_path(&self.bases, &from.file), self.root(&from.file)) {
+            (Some(base), _) if self.ids.has_one_base(&from.file) => (base.clone(), None),
             (Some(base), Some(root)) => uris::base_at(root, &from.pointer, base),
             _ => return self.resolve_by_path(from, reference),
         };
-        let target = base
-            .join(reference)
-            .map_err(|e| ref_at.error(format!("$ref {reference:?} is not a URI reference: {e}")))?;
+        // Errors under an `$id` name it: the `$ref` is read against it, not the file.
+        let under_id = || match &set_by {
+            Some(at) => format!(
+                " (read against the base {base} that the $id at {} sets)",
+                Location::new(&from.file, at.as_str())
+            ),
+            None if base.scheme() != "file" => format!(" (read against the base {base})"),
+            None => String::new(),
+        };
+        let target = base.join(reference).map_err(|e| {
+            ref_at.error(format!(
+                "$ref {reference:?} is not a URI reference: {e}{}",
+                under_id()
+            ))
+        })?;
         let fragment = pointer::percent_decode(target.fragment().unwrap_or_default());
         let document = uris::without_fragment(&target);
         let resource = match self.ids.get(&document) {
@@ -189,13 +213,19 @@ impl Documents {
             None => {
                 let path = self.local_path(&target).ok_or_else(|| {
                     ref_at.error(format!(
-                        "remote $ref {reference:?} is not fetched; copy the schema into the spec"
+                        "remote $ref {reference:?} ({document}) is not fetched and no file of the \
+                         spec declares that $id{}; copy the schema into the spec",
+                        under_id()
                     ))
                 })?;
                 let mut resource_url = target.clone();
                 resource_url.clear_fragment();
                 let file = self.load_as(&path, Some(resource_url)).map_err(|e| {
-                    ref_at.error(format!("cannot read {reference:?}: {}", e.message))
+                    ref_at.error(format!(
+                        "cannot read {reference:?}: {}{}",
+                        e.message,
+                        under_id()
+                    ))
                 })?;
                 Location::new(file, "")
             }
@@ -217,7 +247,11 @@ impl Documents {
                 })?
         };
         self.node(&location).map_err(|_| {
-            ref_at.error(format!("$ref {reference:?} points to nothing ({location})"))
+            ref_at.error(format!(
+                "$ref {reference:?} points to nothing ({location}){}{}",
+                under_id(),
+                super::suggest::escaped_pointer_hint(self.root(&location.file), &fragment)
+            ))
         })?;
         Ok(location)
     }
@@ -235,7 +269,18 @@ impl Documents {
         if uri.scheme() == "file" {
             return uri.to_file_path().map(|p| relative_to_cwd(&p));
         }
-        None
+        // Under a local file's `$id`: the file beside it by relative path,
+        // else the file in that folder whose root declares this `$id`.
+        let (folder, dir) = self
+            .id_folders
+            .iter()
+            .filter(|(folder, _)| text.starts_with(folder.as_str()))
+            .max_by_key(|(folder, _)| folder.len())?;
+        let beside = normalize(&dir.join(pointer::percent_decode(&text[folder.len()..])));
+        if beside.is_file() {
+            return Some(beside);
+        }
+        super::suggest::file_declaring(dir, &text)
     }
 
     /// Resolution for documents without a base URI: relative to the file's folder.
@@ -263,7 +308,10 @@ impl Documents {
         }
         let target = Location::new(file, fragment);
         self.node(&target).map_err(|_| {
-            ref_at.error(format!("$ref {reference:?} points to nothing ({target})"))
+            ref_at.error(format!(
+                "$ref {reference:?} points to nothing ({target}){}",
+                super::suggest::escaped_pointer_hint(self.root(&target.file), &target.pointer)
+            ))
         })?;
         Ok(target)
     }
@@ -345,7 +393,7 @@ fn relative_to_cwd(path: &Path) -> PathBuf {
     }
 }
 
-fn parse_file(path: &Path) -> Result<Value> {
+pub(crate) fn parse_file(path: &Path) -> Result<Value> {
     let metadata = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
     if metadata.len() > MAX_FILE_BYTES {
         return Err(Error::new(

@@ -111,23 +111,40 @@ fn contains_id(node: &Value) -> bool {
     }
 }
 
-/// A node's own `$id`; ignored beside `$ref`, as draft-07 says.
+/// A node's own `$id`; ignored beside `$ref`, as draft-07 says. An `$id`
+/// that is only a JSON Pointer fragment (`"#/properties/x"`, as some
+/// generators write) names no resource and moves no base: read as one, a
+/// `$ref` to the document would land on that node instead of the root.
 fn own_id(map: &serde_json::Map<String, Value>) -> Option<&str> {
     if map.contains_key("$ref") {
         return None;
     }
-    map.get("$id").and_then(Value::as_str)
+    map.get("$id")
+        .and_then(Value::as_str)
+        .filter(|id| *id != "#" && !id.starts_with("#/"))
 }
 
-/// The base URI in force at `pointer` inside a document whose base is `base`.
-pub fn base_at(root: &Value, at: &str, base: &Url) -> Url {
+/// The absolute `$id` a document's root declares, if it is not a `file:`
+/// URI: the folder of that URI then stands for the file's folder.
+pub fn root_id(root: &Value, base: &Url) -> Option<Url> {
+    let id = own_id(root.as_object()?)?;
+    if id.starts_with('#') {
+        return None;
+    }
+    let resolved = base.join(id).ok()?;
+    (resolved.scheme() != "file").then_some(resolved)
+}
+
+/// The base URI in force at `pointer` inside a document whose base is
+/// `base`, and the pointer of the node whose `$id` set it (`None`: the
+/// document's own URI), for errors to name.
+pub fn base_at(root: &Value, at: &str, base: &Url) -> (Url, Option<String>) {
     let mut base = base.clone();
+    let mut set_by = None;
     let mut node = root;
     let tokens = pointer::tokens(at).unwrap_or_default();
-    for (depth, token) in std::iter::once(None)
-        .chain(tokens.iter().map(Some))
-        .enumerate()
-    {
+    let mut here = String::new();
+    for token in std::iter::once(None).chain(tokens.iter().map(Some)) {
         if let Some(token) = token {
             let next = match node {
                 Value::Object(map) => map.get(token.as_str()),
@@ -138,8 +155,9 @@ pub fn base_at(root: &Value, at: &str, base: &Url) -> Url {
                 Some(next) => node = next,
                 None => break,
             }
+            here.push('/');
+            pointer::push_escaped(&mut here, token);
         }
-        let _ = depth;
         if let Value::Object(map) = node {
             if let Some(resolved) = own_id(map).and_then(|id| base.join(id).ok()) {
                 if !resolved
@@ -147,11 +165,12 @@ pub fn base_at(root: &Value, at: &str, base: &Url) -> Url {
                     .is_some_and(|f| !f.is_empty() && !f.starts_with('/'))
                 {
                     base = resolved;
+                    set_by = Some(here.clone());
                 }
             }
         }
     }
-    base
+    (base, set_by)
 }
 
 /// The URI without its fragment, as text (the key documents are known by).
