@@ -12,6 +12,8 @@ pub mod dispatch;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod idempotency;
+#[cfg(feature = "lambda")]
+pub mod lambda;
 pub mod receive;
 pub mod redact;
 #[cfg(any(feature = "http", feature = "sqs"))]
