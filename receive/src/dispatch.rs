@@ -10,7 +10,7 @@
 use crate::delivery::{BoxFuture, Delivery, Disposition};
 use crate::receive::{Class, Context, Handle, Summary};
 use eventbind_runtime::error::ParseError;
-use eventbind_runtime::route::{routing_key, Outcome, Received, Route, Routing};
+use eventbind_runtime::route::{routing_key, Message, Outcome, Received, Route, Routing};
 use eventbind_runtime::unknown::UnknownEvent;
 use std::fmt;
 use std::future::Future;
@@ -111,6 +111,45 @@ impl<E: Route + Send + 'static> Dispatcher<E> {
             *slot = Some(boxed(handler));
         }
         Ok(self)
+    }
+
+    /// Handles the message whose payload type is `M`, the handler taking
+    /// the payload itself: no message name, no match on the enum again.
+    /// `M` is inferred from the handler's argument, and a type that is not a
+    /// message of `E` does not compile:
+    ///
+    /// ```ignore
+    /// Dispatcher::<CommendaEvent>::new()
+    ///     .on_message(|alert: NexusThresholdStateAlertEvent, _context| async move {
+    ///         println!("nexus: {}", alert.data.state);
+    ///         Disposition::Acknowledge
+    ///     })
+    /// ```
+    ///
+    /// (`Message` is derived for every payload type no other message of the
+    /// enum shares; a shared one is handled by name with [`Dispatcher::on`].)
+    pub fn on_message<M, F, Fut>(mut self, handler: F) -> Self
+    where
+        M: Message<E> + Send + 'static,
+        F: Fn(M, Context) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Disposition> + Send + 'static,
+    {
+        let Some(index) = E::MESSAGES.iter().position(|m| m.name == M::NAME) else {
+            // Only a hand-written `Message` impl can name another enum's message.
+            return self;
+        };
+        let handler = Arc::new(handler);
+        self.by_message[index] = Some(boxed(move |event: E, context: Context| {
+            let handler = Arc::clone(&handler);
+            async move {
+                match M::from_event(event) {
+                    Ok(message) => handler(message, context).await,
+                    // Routing chose this message's index: the event is this message.
+                    Err(_) => Disposition::RetryLater,
+                }
+            }
+        }));
+        self
     }
 
     /// Handles every typed event that has no handler of its own.
