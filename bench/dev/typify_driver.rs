@@ -48,7 +48,7 @@ pub fn generate_from(input: Input) -> Result<String, String> {
             space.add_root_schema(root).map_err(|e| e.to_string())?;
         }
         Input::Components(text) => {
-            let doc: Value = serde_yaml::from_str(&text).map_err(|e| format!("spec: {e}"))?;
+            let doc: Value = serde_norway::from_str(&text).map_err(|e| format!("spec: {e}"))?;
             let schemas = doc
                 .pointer("/components/schemas")
                 .and_then(Value::as_object)

@@ -31,7 +31,7 @@ pub fn spec_examples() -> Result<Vec<Example>, String> {
         let text =
             std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let doc: Value =
-            serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+            serde_norway::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         let Some(messages) = doc
             .pointer("/components/messages")
             .and_then(Value::as_object)

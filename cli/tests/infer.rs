@@ -265,7 +265,7 @@ fn closed_objects_on_request_and_first_seen_order() {
 #[test]
 fn the_avaza_timesheet_schema_agrees_with_the_spec() {
     let spec_text = std::fs::read_to_string(repo().join("specs/avaza/asyncapi.yaml")).unwrap();
-    let spec: Value = serde_yaml::from_str(&spec_text).unwrap();
+    let spec: Value = serde_norway::from_str(&spec_text).unwrap();
     let body = &spec["components"]["schemas"]["TimesheetBody"];
     let timesheet = &spec["components"]["schemas"]["Timesheet"];
     assert_eq!(

@@ -32,7 +32,7 @@ fn documents(dir: &Path) -> Vec<PathBuf> {
                 .is_some_and(|e| e == "yml" || e == "yaml" || e == "json")
             {
                 let text = std::fs::read_to_string(&path).unwrap();
-                let value: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+                let value: serde_norway::Value = serde_norway::from_str(&text).unwrap();
                 if value.get("asyncapi").is_some() {
                     out.push(path);
                 }

@@ -413,13 +413,13 @@ pub(crate) fn parse_file(path: &Path) -> Result<Value> {
 
 /// Parses YAML (which includes JSON) into a JSON value; scalar keys become strings.
 pub fn parse_yaml(path: &Path, text: &str) -> Result<Value> {
-    let yaml: serde_yaml::Value = serde_yaml::from_str(text)
+    let yaml: serde_norway::Value = serde_norway::from_str(text)
         .map_err(|e| Error::new(path, "", format!("invalid YAML: {e}")))?;
     yaml_to_json(&yaml, path, "")
 }
 
-fn yaml_to_json(yaml: &serde_yaml::Value, path: &Path, at: &str) -> Result<Value> {
-    use serde_yaml::Value as Y;
+fn yaml_to_json(yaml: &serde_norway::Value, path: &Path, at: &str) -> Result<Value> {
+    use serde_norway::Value as Y;
     Ok(match yaml {
         Y::Null => Value::Null,
         Y::Bool(b) => Value::Bool(*b),

@@ -16,7 +16,7 @@ fn spec() -> Value {
         "/../../specs/commenda/asyncapi.yaml"
     );
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
-    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("parsing {path}: {e}"))
+    serde_norway::from_str(&text).unwrap_or_else(|e| panic!("parsing {path}: {e}"))
 }
 
 /// `(message name, example name, payload)` for every example of every message.

@@ -38,7 +38,7 @@ pub struct SpecExample {
 pub fn examples(vendor: &str) -> Vec<SpecExample> {
     let path = spec_dir(vendor).join("asyncapi.yaml");
     let text = std::fs::read_to_string(&path).expect("spec readable");
-    let doc: Value = serde_yaml::from_str(&text).expect("spec is YAML");
+    let doc: Value = serde_norway::from_str(&text).expect("spec is YAML");
     let mut out = Vec::new();
     let messages = doc
         .pointer("/components/messages")

@@ -20,7 +20,7 @@ pub struct Vendor {
 pub fn vendor(name: &'static str) -> Vendor {
     let loaded = eventbind_codegen::load(&spec_dir(name)).expect("spec loads");
     let text = std::fs::read_to_string(spec_dir(name).join("asyncapi.yaml")).expect("spec");
-    let spec: Value = serde_yaml::from_str(&text).expect("spec is YAML");
+    let spec: Value = serde_norway::from_str(&text).expect("spec is YAML");
     Vendor {
         name,
         loaded,
