@@ -11,6 +11,7 @@ pub mod diff;
 pub mod drift;
 pub mod infer;
 pub mod instances;
+pub mod lint;
 pub mod oracle;
 
 pub use commands::run;

@@ -8,6 +8,7 @@ mod drift;
 mod generate;
 mod infer;
 mod ir;
+mod lint;
 mod listen;
 mod replay;
 mod route;
@@ -68,6 +69,16 @@ enum Command {
         message: Option<String>,
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Check an AsyncAPI document against the official JSON Schema of its
+    /// version and eventbind's rules; each finding names the file, the JSON
+    /// Pointer and what to do. Exit 1 on errors.
+    Lint {
+        /// The document, or a spec folder holding asyncapi.yaml.
+        spec: PathBuf,
+        /// Print the findings as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Print the intermediate model of a spec as JSON.
     Ir {
@@ -217,6 +228,7 @@ where
             message,
             files,
         } => route::run(&spec, message.as_deref(), &files),
+        Command::Lint { spec, json } => lint::run(&spec, json),
         Command::Ir { spec } => ir::run(&spec),
         Command::Schema { spec, message } => schema::run(&spec, message.as_deref()),
         Command::Docs { spec, out } => docs::run(&spec, &out),
