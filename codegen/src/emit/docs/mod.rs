@@ -4,6 +4,7 @@
 //! the same things and link the same anchors.
 
 mod pieces;
+mod recipe;
 mod rows;
 mod text;
 mod types;

@@ -1,10 +1,14 @@
-//! The "Types" section: every named type of the spec, with the Rust type that
-//! holds it, its members, values or shapes, and its examples.
+//! The types sections: every named type of the spec, with the Rust type that
+//! holds it, its members, values or shapes, and its examples; those a
+//! delivery can hold (reachable from a message's payload or headers) apart
+//! from the rest (e.g. a vendor's REST API model), which a receiver never
+//! sees.
 
 use super::pieces::{constraints, ty_constraints, ty_shown, Links, Shown};
 use super::rows::{cell_code, field_rows, pretty, FieldRow};
 use super::text::Text;
-use crate::model::{Additional, Catalog, TypeDef, TypeKind};
+use crate::model::{Additional, Catalog, Ty, TyKind, TypeDef, TypeKind};
+use std::collections::BTreeSet;
 
 pub struct TypeView {
     pub name: String,
@@ -15,6 +19,8 @@ pub struct TypeView {
     /// "object", "string enumeration", "one of", ...
     pub kind: String,
     pub rust: String,
+    /// Whether a delivery can hold it (see [`delivery_types`]).
+    pub delivery: bool,
     /// Named `allOf` parents whose members it holds.
     pub parents: Vec<Shown>,
     pub fields: Vec<FieldRow>,
@@ -41,11 +47,66 @@ pub struct ShapeRow {
 }
 
 pub fn type_views(catalog: &Catalog, links: &Links, rust_crate: &str) -> Vec<TypeView> {
+    let delivery = delivery_types(catalog);
     catalog
         .types
         .iter()
-        .map(|def| type_view(def, links, rust_crate))
+        .map(|def| {
+            let mut view = type_view(def, links, rust_crate);
+            view.delivery = delivery.contains(def.name.as_str());
+            view
+        })
         .collect()
+}
+
+/// The names of the types reachable from a message's payload or headers:
+/// through members, items, map values, union shapes, newtypes, `allOf`
+/// parents and typed additional members.
+pub fn delivery_types(catalog: &Catalog) -> BTreeSet<&str> {
+    let mut seen = BTreeSet::new();
+    let mut todo = Vec::new();
+    for message in &catalog.messages {
+        for ty in message.payload.iter().chain(&message.headers) {
+            named_in(ty, &mut todo);
+        }
+    }
+    while let Some(name) = todo.pop() {
+        let Some(def) = catalog.type_named(name) else {
+            continue;
+        };
+        if !seen.insert(def.name.as_str()) {
+            continue;
+        }
+        todo.extend(def.parents.iter().map(String::as_str));
+        match &def.kind {
+            TypeKind::Struct { fields, additional } => {
+                for field in fields {
+                    named_in(&field.ty, &mut todo);
+                }
+                if let Additional::Typed(ty) = additional {
+                    named_in(ty, &mut todo);
+                }
+            }
+            TypeKind::Union { variants, .. } => {
+                for variant in variants {
+                    named_in(&variant.ty, &mut todo);
+                }
+            }
+            TypeKind::Newtype { inner } => named_in(inner, &mut todo),
+            TypeKind::Enum { .. } => {}
+        }
+    }
+    seen
+}
+
+/// The type names `ty` mentions (itself, or its items or values).
+fn named_in<'c>(ty: &'c Ty, out: &mut Vec<&'c str>) {
+    match &ty.kind {
+        TyKind::Named { name } => out.push(name),
+        TyKind::Array { items } => named_in(items, out),
+        TyKind::Map { values } => named_in(values, out),
+        _ => {}
+    }
 }
 
 fn type_view(def: &TypeDef, links: &Links, rust_crate: &str) -> TypeView {
@@ -57,6 +118,7 @@ fn type_view(def: &TypeDef, links: &Links, rust_crate: &str) -> TypeView {
         description: Text::from_option(def.description.as_deref()),
         kind: String::new(),
         rust: format!("{rust_crate}::{}", def.name),
+        delivery: false,
         parents: def
             .parents
             .iter()

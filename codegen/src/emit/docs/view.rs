@@ -2,9 +2,10 @@
 //! transport, security, how events are identified, messages and types.
 
 use super::pieces::{ty_shown, Links, Shown};
+use super::recipe::{recipes, RecipeView};
 use super::rows::{field_rows, pretty, FieldRow};
 use super::text::{code_span, Anchors, Text};
-use super::types::{type_views, TypeView};
+use super::types::{delivery_types, type_views, TypeView};
 use crate::model::{Catalog, Message, Operation, RouteRule, Ty, TyKind, TypeKind};
 
 pub struct Page {
@@ -17,6 +18,9 @@ pub struct Page {
     /// Where the JSON Schemas are, relative to the docs, when they are beside them.
     pub schemas_dir: Option<String>,
     pub contents_anchor: String,
+    /// The receiving recipe, first after the contents.
+    pub receiving_anchor: String,
+    pub recipes: Vec<RecipeView>,
     pub transport_anchor: String,
     pub servers: Vec<ServerView>,
     pub security_anchor: String,
@@ -25,7 +29,9 @@ pub struct Page {
     pub operations: Vec<OperationView>,
     pub messages_anchor: String,
     pub messages: Vec<MessageView>,
-    pub types_anchor: String,
+    /// Types a delivery can hold, then the rest (`None`: no such type).
+    pub delivery_types_anchor: Option<String>,
+    pub other_types_anchor: Option<String>,
     pub types: Vec<TypeView>,
     pub notes_anchor: String,
     pub notes: Vec<Text>,
@@ -105,6 +111,7 @@ pub fn page(catalog: &Catalog, spec_display: &str, schemas_dir: Option<&str>) ->
     let mut anchors = Anchors::default();
     let title_anchor = anchors.take(&title);
     let contents_anchor = anchors.take("Contents");
+    let receiving_anchor = anchors.take("Receiving");
     let transport_anchor = anchors.take("Transport");
     let security_anchor = anchors.take("Security");
     let operations_anchor = anchors.take("Operations");
@@ -119,12 +126,22 @@ pub fn page(catalog: &Catalog, spec_display: &str, schemas_dir: Option<&str>) ->
         .iter()
         .map(|m| anchors.take(&message_heading(m)))
         .collect();
-    let types_anchor = anchors.take("Types");
-    let links: Links = catalog
+    // Delivery types come first, so their anchors are taken first.
+    let delivery = delivery_types(catalog);
+    let (delivered, others): (Vec<_>, Vec<_>) = catalog
         .types
         .iter()
-        .map(|t| (t.name.clone(), anchors.take(&format!("Type `{}`", t.name))))
-        .collect();
+        .partition(|t| delivery.contains(t.name.as_str()));
+    let mut links = Links::new();
+    let mut section = |title: &str, types: &[&crate::model::TypeDef]| {
+        let anchor = (!types.is_empty()).then(|| anchors.take(title));
+        for t in types {
+            links.insert(t.name.clone(), anchors.take(&format!("Type `{}`", t.name)));
+        }
+        anchor
+    };
+    let delivery_types_anchor = section("Delivery types", &delivered);
+    let other_types_anchor = section("Other types", &others);
     let notes_anchor = anchors.take("Notes");
 
     let operations: Vec<OperationView> = catalog
@@ -167,6 +184,8 @@ pub fn page(catalog: &Catalog, spec_display: &str, schemas_dir: Option<&str>) ->
         description: Text::from_option(catalog.description.as_deref()),
         schemas_dir: schemas_dir.map(str::to_string),
         contents_anchor,
+        receiving_anchor,
+        recipes: recipes(catalog, &rust_crate, &operation_anchors),
         transport_anchor,
         servers: catalog
             .servers
@@ -194,7 +213,8 @@ pub fn page(catalog: &Catalog, spec_display: &str, schemas_dir: Option<&str>) ->
         operations,
         messages_anchor,
         messages,
-        types_anchor,
+        delivery_types_anchor,
+        other_types_anchor,
         types: type_views(catalog, &links, &rust_crate),
         notes_anchor,
         notes: catalog.warnings.iter().map(|w| Text::new(w)).collect(),
