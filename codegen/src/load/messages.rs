@@ -17,6 +17,9 @@ const JSON_SCHEMA_FORMATS: &[&str] = &[
     "application/schema+yaml",
 ];
 
+/// OpenAPI 3.0 schema formats.
+const OPENAPI_FORMATS: &[&str] = &["application/vnd.oai.openapi"];
+
 pub struct MessageReader<'d> {
     pub converter: SchemaConverter<'d>,
     messages: Vec<Message>,
@@ -182,6 +185,12 @@ impl<'d> MessageReader<'d> {
             _ => (None, at.clone()),
         };
         match format {
+            Some(format) if super::avro::is_avro(&format) => self.avro(&schema_at, &format),
+            Some(format) if OPENAPI_FORMATS.iter().any(|f| format.starts_with(f)) => {
+                // OpenAPI 3.0 schemas are JSON Schema plus `nullable` and
+                // `discriminator`, which the converter reads anyway.
+                Ok(Some(schema_at))
+            }
             Some(format) if !JSON_SCHEMA_FORMATS.iter().any(|f| format.starts_with(f)) => {
                 self.converter.warnings.push(format!(
                     "{at}: schema format {format:?} is not supported (JSON Schema and AsyncAPI \
@@ -191,6 +200,31 @@ impl<'d> MessageReader<'d> {
             }
             _ => Ok(Some(schema_at)),
         }
+    }
+}
+
+impl MessageReader<'_> {
+    /// An Avro payload, read as the JSON Schema it converts to (held as a
+    /// document of its own beside the spec's files). One behind a remote
+    /// `$ref` is kept as JSON, with a warning: nothing is fetched.
+    fn avro(&mut self, schema_at: &Location, format: &str) -> Result<Option<Location>> {
+        let avro_at = match self.converter.docs.follow(schema_at) {
+            Ok(at) => at,
+            Err(error) if error.message.contains("is not fetched") => {
+                self.converter.warnings.push(format!(
+                    "{schema_at}: the {format:?} schema is remote and not fetched; the payload is kept as JSON"
+                ));
+                return Ok(None);
+            }
+            Err(error) => return Err(error),
+        };
+        let avro = self.converter.docs.node(&avro_at)?.clone();
+        let (document, pointer) = super::avro::to_json_schema(&avro, &avro_at)?;
+        let file = self
+            .converter
+            .docs
+            .insert_derived(&avro_at, "avro", document);
+        Ok(Some(Location::new(file, pointer)))
     }
 }
 

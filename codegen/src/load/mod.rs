@@ -2,6 +2,7 @@
 //! one [`Catalog`](crate::model::Catalog).
 
 mod asyncapi;
+mod avro;
 mod body_route;
 mod fragment;
 mod keywords;

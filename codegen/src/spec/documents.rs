@@ -138,6 +138,17 @@ impl Documents {
         Ok(self.add(path, value, base))
     }
 
+    /// Holds `value`, a document derived from the node at `from` (an Avro
+    /// schema converted to JSON Schema), as a file of its own named after
+    /// that node, and returns its path; `$ref`s inside it are local.
+    pub fn insert_derived(&mut self, from: &Location, kind: &str, value: Value) -> PathBuf {
+        let mut name = from.file.as_os_str().to_owned();
+        name.push(format!(".{kind}{}.json", from.pointer));
+        let path = PathBuf::from(name);
+        self.files.insert(path.clone(), Arc::new(value));
+        path
+    }
+
     fn add(&mut self, path: PathBuf, value: Value, base: Option<Url>) -> PathBuf {
         if let Some(base) = base {
             if let Some(id) = uris::root_id(&value, &base) {

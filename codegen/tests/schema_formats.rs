@@ -1,0 +1,125 @@
+//! Payloads in other schema formats load into the same model: Avro 1.9
+//! (records, enums, unions, arrays, maps, fixed, logical types, named-type
+//! references) and OpenAPI 3.0 (`nullable`, `discriminator`).
+
+use eventbind_codegen::model::{Catalog, Ty, TyKind, TypeKind};
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/asyncapi")
+        .join(name)
+}
+
+fn catalog(name: &str) -> Catalog {
+    eventbind_codegen::load(&fixture(name))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .catalog
+}
+
+fn fields(catalog: &Catalog, ty: &str) -> Vec<(String, Ty, bool)> {
+    let def = catalog
+        .type_named(ty)
+        .unwrap_or_else(|| panic!("type {ty}"));
+    let TypeKind::Struct { fields, .. } = &def.kind else {
+        panic!("{ty} is a struct")
+    };
+    fields
+        .iter()
+        .map(|f| (f.wire.clone(), f.ty.clone(), f.required))
+        .collect()
+}
+
+fn field(catalog: &Catalog, ty: &str, wire: &str) -> (Ty, bool) {
+    let (_, ty, required) = fields(catalog, ty)
+        .into_iter()
+        .find(|(w, _, _)| w == wire)
+        .unwrap_or_else(|| panic!("{wire}"));
+    (ty, required)
+}
+
+#[test]
+fn avro_records_enums_unions_and_logical_types_load() {
+    let catalog = catalog("avro");
+    assert!(catalog.warnings.is_empty(), "{:?}", catalog.warnings);
+    let message = catalog.message_named("userSignedUp").unwrap();
+    assert_eq!(
+        message.payload.as_ref().unwrap().kind,
+        TyKind::Named {
+            name: "UserSignedUp".into()
+        },
+        "a named root record is named after itself"
+    );
+    let string = |format: &str| TyKind::String {
+        format: Some(format.into()),
+    };
+    assert_eq!(field(&catalog, "UserSignedUp", "id").0.kind, string("uuid"));
+    assert_eq!(
+        field(&catalog, "UserSignedUp", "signedUpAt").0.kind,
+        string("date-time")
+    );
+    let (birthday, required) = field(&catalog, "UserSignedUp", "birthday");
+    assert_eq!(birthday.kind, string("date"));
+    assert!(birthday.nullable && !required, "[null, T] with a default");
+    let (nickname, required) = field(&catalog, "UserSignedUp", "nickname");
+    assert!(nickname.nullable && required, "[null, T] without a default");
+    let (credit, _) = field(&catalog, "UserSignedUp", "credit");
+    assert_eq!(
+        credit.constraints.pattern.as_deref(),
+        Some("^-?[0-9]{1,6}(\\.[0-9]{1,2})?$")
+    );
+    let plan = catalog.type_named("Plan").expect("the enum is a type");
+    assert!(matches!(&plan.kind, TypeKind::Enum { values } if values.len() == 3));
+    assert!(matches!(
+        field(&catalog, "UserSignedUp", "counters").0.kind,
+        TyKind::Map { .. }
+    ));
+    assert!(matches!(
+        field(&catalog, "UserSignedUp", "tags").0.kind,
+        TyKind::Array { .. }
+    ));
+    assert!(
+        !field(&catalog, "UserSignedUp", "tags").1,
+        "a default: optional"
+    );
+    let md5 = catalog.type_named("Md5").expect("fixed is a named type");
+    assert!(
+        matches!(&md5.kind, TypeKind::Newtype { inner } if inner.constraints.min_length == Some(16))
+    );
+    // A named type defined once and referred to by name later.
+    let address = TyKind::Named {
+        name: "Address".into(),
+    };
+    assert_eq!(field(&catalog, "UserSignedUp", "address").0.kind, address);
+    let (previous, _) = field(&catalog, "UserSignedUp", "previous");
+    assert_eq!(previous.kind, address);
+    assert!(previous.nullable);
+    let score = field(&catalog, "UserSignedUp", "score").0;
+    let TyKind::Named { name } = &score.kind else {
+        panic!("[int, double] is a union: {score:?}")
+    };
+    assert!(matches!(
+        &catalog.type_named(name).unwrap().kind,
+        TypeKind::Union { variants, .. } if variants.len() == 2
+    ));
+    // The +yaml variant, written inline.
+    assert!(catalog.type_named("UserDeleted").is_some());
+}
+
+#[test]
+fn avro_faults_name_the_file_and_pointer() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("asyncapi.yaml");
+    std::fs::write(
+        &path,
+        "asyncapi: 2.6.0\ninfo: {title: t, version: '1'}\nchannels:\n  c:\n    subscribe:\n      message:\n        schemaFormat: application/vnd.apache.avro;version=1.9.0\n        payload:\n          type: record\n          name: R\n          fields:\n            - {name: a, type: Missing}\n",
+    )
+    .unwrap();
+    let error = eventbind_codegen::load(&path).unwrap_err();
+    assert_eq!(error.file, path);
+    assert_eq!(
+        error.pointer,
+        "/channels/c/subscribe/message/payload/fields/0/type"
+    );
+    assert!(error.message.contains("\"Missing\""), "{error}");
+}
