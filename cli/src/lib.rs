@@ -13,6 +13,7 @@ pub mod infer;
 pub mod instances;
 pub mod lint;
 pub mod oracle;
+pub mod serve;
 
 pub use commands::run;
 pub use eventbind_codegen::{Error, Result};

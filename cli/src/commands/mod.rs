@@ -13,6 +13,7 @@ mod listen;
 mod replay;
 mod route;
 mod schema;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use eventbind_codegen::Builder;
@@ -167,6 +168,10 @@ enum Command {
     /// (unknown events may be typed now); one JSON line each; their stored
     /// class and state are updated.
     Replay(Box<replay::Args>),
+    /// The production receiver: every vendor of a config file (TOML) over
+    /// HTTP and SQS, stored durably and forwarded as CloudEvents to HTTP, SQS
+    /// and JSON Lines sinks; `--check` validates the config. Stops on SIGTERM.
+    Serve(Box<serve::Args>),
     /// What a new version of a spec breaks: each change, per message and
     /// type, as breaking, code-breaking or compatible. Exit 1 when anything breaks.
     Diff(diff::Args),
@@ -262,6 +267,7 @@ where
         } => drift::run(&spec, message.as_deref(), &inputs, json),
         Command::Listen(args) => listen::run(*args),
         Command::Replay(args) => replay::run(*args),
+        Command::Serve(args) => serve::run(*args),
         Command::Diff(args) => diff::run(args),
     };
     match result {

@@ -13,9 +13,15 @@
 //! picks one from a URL.
 
 mod memory;
+pub mod outbox;
+mod outbox_open;
 pub(crate) mod record;
 mod url;
 
+#[cfg(feature = "postgres")]
+mod outbox_postgres;
+#[cfg(feature = "sqlite")]
+mod outbox_sqlite;
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
@@ -24,9 +30,14 @@ mod sql;
 mod sqlite;
 
 pub use memory::MemoryStore;
+pub use outbox_open::open as open_outbox;
 pub use record::{now_ms, to_ms, Claim, Filter, Record, Settle, State, Stored};
 pub use url::open;
 
+#[cfg(feature = "postgres")]
+pub use outbox_postgres::PostgresOutbox;
+#[cfg(feature = "sqlite")]
+pub use outbox_sqlite::SqliteOutbox;
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
 #[cfg(feature = "sqlite")]
