@@ -66,12 +66,19 @@ fn two_replicas_on_postgres_handle_each_delivery_once_and_take_over_a_killed_one
     let postgres = Postgres::start();
     let dir = tempfile::tempdir().unwrap();
     let (log_a, log_b) = (dir.path().join("a.log"), dir.path().join("b.log"));
-    let flags = ["--lease-ms", "1500", "--recover-ms", "300", "--work-ms", "3"];
+    let flags = [
+        "--lease-ms",
+        "1500",
+        "--recover-ms",
+        "300",
+        "--work-ms",
+        "3",
+    ];
     let mut a = Testbed::start(&postgres.url(), &log_a, &flags);
     let b = Testbed::start(&postgres.url(), &log_b, &flags);
     let (next_a, next_b) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
-    let (acked_a, acked_b): (Arc<Mutex<HashSet<usize>>>, Arc<Mutex<HashSet<usize>>>) =
-        (Arc::default(), Arc::default());
+    let acked_a: Arc<Mutex<HashSet<usize>>> = Arc::default();
+    let acked_b: Arc<Mutex<HashSet<usize>>> = Arc::default();
     let senders_a = send_all(a.addr, Arc::clone(&next_a), Arc::clone(&acked_a));
     let senders_b = send_all(b.addr, Arc::clone(&next_b), Arc::clone(&acked_b));
     // Mid-run: once a third of the deliveries reached replica A.
@@ -95,7 +102,10 @@ fn two_replicas_on_postgres_handle_each_delivery_once_and_take_over_a_killed_one
             "{} deliveries never acknowledged",
             UNIQUE - acked.len()
         );
-        for key in (0..UNIQUE).filter(|k| !acked.contains(k)).collect::<Vec<_>>() {
+        for key in (0..UNIQUE)
+            .filter(|k| !acked.contains(k))
+            .collect::<Vec<_>>()
+        {
             if try_post(b.addr, &body(key)) == Some(200) {
                 acked.insert(key);
             }
@@ -142,5 +152,9 @@ fn two_replicas_on_postgres_handle_each_delivery_once_and_take_over_a_killed_one
     // The database goes away under the survivor: retry-later, never 2xx.
     drop(postgres);
     assert_eq!(try_post(b.addr, &body(UNIQUE + 1)), Some(503));
-    assert_eq!(try_post(b.addr, &body(0)), Some(503), "not even a duplicate");
+    assert_eq!(
+        try_post(b.addr, &body(0)),
+        Some(503),
+        "not even a duplicate"
+    );
 }

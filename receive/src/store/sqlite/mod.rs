@@ -1,17 +1,28 @@
 //! The embedded store (feature `sqlite`): one file, WAL, every commit synced
 //! (`synchronous = FULL`), for one receiver process.
 //!
+//! Claims are decided in the process (the store serves one receiver): on
+//! the committed state, read through a second connection, and a map of the
+//! keys being handled now. The record, its claim and the handler's outcome
+//! are then written as one atomic write, synced before the answer, so each
+//! delivery costs one (shared) fsync. A delivery whose handler was running
+//! when the process died left no record: it was not acknowledged, and its
+//! redelivery is handled as new.
+//!
 //! Group commit: a single writer thread owns the connection and drains a
 //! channel, running every call waiting there in one transaction (a
 //! savepoint each), so concurrent deliveries share one fsync. A call's
-//! answer is sent only after its transaction committed, which is what lets
-//! the pipeline acknowledge a delivery only once its record is durable.
+//! answer is sent only after its transaction committed (and, for outcomes,
+//! was synced), which is what lets the pipeline acknowledge a delivery only
+//! once its record and outcome are durable.
+
+mod claims;
 
 use super::record::{lease_ms, now_ms};
 use super::sql::{class_from_text, headers_from_text, headers_to_text, state_from_text, COLUMNS};
 use super::{Claim, Filter, Record, Routing, Settle, State, Store, StoreError, Stored};
 use crate::delivery::BoxFuture;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, Row};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -19,8 +30,17 @@ use tokio::sync::oneshot;
 
 /// Sends a call's answer once its transaction's fate is known.
 type Finish = Box<dyn FnOnce(Result<(), String>) + Send>;
-/// A call: runs its statements inside the batch's transaction.
-type Job = Box<dyn FnOnce(&Connection) -> Finish + Send>;
+/// A call: runs its statements inside the batch's transaction; says
+/// whether its answer must wait for an fsync.
+type Run = Box<dyn FnOnce(&Connection) -> (Finish, bool) + Send>;
+
+/// A call waiting for the writer thread.
+struct Job {
+    run: Run,
+    /// Whether the call itself is a write that must be on disk before it is
+    /// answered (an outcome, a takeover).
+    durable: bool,
+}
 
 /// The most calls committed in one transaction.
 const MAX_BATCH: usize = 512;
@@ -44,11 +64,10 @@ const MIGRATIONS: &[(i64, &str)] = &[(
         state TEXT NOT NULL,
         lease_until INTEGER,
         attempts INTEGER NOT NULL,
-        last_error TEXT,
-        seq INTEGER NOT NULL
+        last_error TEXT
     );
-    CREATE INDEX eventbind_deliveries_due ON eventbind_deliveries (state, seq);
-    CREATE INDEX eventbind_deliveries_class ON eventbind_deliveries (class, seq);
+    CREATE INDEX eventbind_deliveries_due ON eventbind_deliveries (state);
+    CREATE INDEX eventbind_deliveries_class ON eventbind_deliveries (class);
     CREATE TABLE eventbind_conflicts (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         dedup_key TEXT NOT NULL,
@@ -63,13 +82,17 @@ const MIGRATIONS: &[(i64, &str)] = &[(
         class TEXT NOT NULL,
         received_at INTEGER NOT NULL
     );
-    CREATE INDEX eventbind_conflicts_key ON eventbind_conflicts (dedup_key, id);",
+    CREATE INDEX eventbind_conflicts_key ON eventbind_conflicts (dedup_key, id);
+    CREATE TABLE eventbind_sync (syncs INTEGER NOT NULL);
+    INSERT INTO eventbind_sync (syncs) VALUES (0);",
 )];
 
 /// A SQLite file holding the inbox.
 pub struct SqliteStore {
     jobs: mpsc::Sender<Job>,
     path: PathBuf,
+    /// Claims are decided here, on committed state, without the writer.
+    claims: claims::Claims,
 }
 
 impl SqliteStore {
@@ -98,7 +121,8 @@ impl SqliteStore {
             .name("eventbind-sqlite".into())
             .spawn(move || write_loop(conn, queue))
             .map_err(|e| StoreError(format!("sqlite writer thread: {e}")))?;
-        Ok(SqliteStore { jobs, path })
+        let claims = claims::Claims::open(&path)?;
+        Ok(SqliteStore { jobs, path, claims })
     }
 
     /// The database file.
@@ -106,18 +130,25 @@ impl SqliteStore {
         &self.path
     }
 
-    /// Runs `f` in the next batch; answers once the batch committed.
-    async fn call<T: Send + 'static>(
+    /// Runs `f` in the next batch; answers once the batch committed (and,
+    /// for a `durable` call, or when `needs_sync` says so of the result, is
+    /// on disk).
+    pub(super) async fn call<T: Send + 'static>(
         &self,
+        durable: bool,
+        needs_sync: fn(&T) -> bool,
         f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
         let (answer, answered) = oneshot::channel();
-        let job: Job = Box::new(move |conn| {
+        let run: Run = Box::new(move |conn| {
             let result = in_savepoint(conn, f);
-            Box::new(move |committed| {
-                let _ = answer.send(committed.map_err(StoreError).and_then(|()| result));
-            })
+            let sync = result.as_ref().is_ok_and(needs_sync);
+            let finish: Finish = Box::new(move |committed| {
+                let _ = answer.send(committed.map_err(StoreError).and(result));
+            });
+            (finish, sync)
         });
+        let job = Job { run, durable };
         self.jobs
             .send(job)
             .map_err(|_| StoreError("the SQLite writer thread has stopped".to_owned()))?;
@@ -127,7 +158,16 @@ impl SqliteStore {
     }
 }
 
-fn sql(e: rusqlite::Error) -> StoreError {
+/// Runs one statement, prepared once per connection.
+pub(super) fn cached(
+    conn: &Connection,
+    statement: &str,
+    params: impl rusqlite::Params,
+) -> rusqlite::Result<usize> {
+    conn.prepare_cached(statement)?.execute(params)
+}
+
+pub(super) fn sql(e: rusqlite::Error) -> StoreError {
     StoreError(format!("sqlite: {e}"))
 }
 
@@ -170,18 +210,19 @@ fn in_savepoint<T>(
     conn: &Connection,
     f: impl FnOnce(&Connection) -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
-    conn.execute_batch("SAVEPOINT call").map_err(sql)?;
+    cached(conn, "SAVEPOINT call", []).map_err(sql)?;
     let result = f(conn);
-    let end = if result.is_ok() {
-        "RELEASE call"
-    } else {
-        "ROLLBACK TO call; RELEASE call"
-    };
-    conn.execute_batch(end).map_err(sql)?;
+    if result.is_err() {
+        cached(conn, "ROLLBACK TO call", []).map_err(sql)?;
+    }
+    cached(conn, "RELEASE call", []).map_err(sql)?;
     result
 }
 
+/// Commits batches of calls, syncing those with a durable call (an
+/// outcome, a takeover, a conflict) before answering any of them.
 fn write_loop(conn: Connection, queue: mpsc::Receiver<Job>) {
+    let mut synced = true;
     // Ends when the store (the only sender) is dropped.
     while let Ok(first) = queue.recv() {
         let mut batch = vec![first];
@@ -191,20 +232,52 @@ fn write_loop(conn: Connection, queue: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
+        // The safety level cannot change inside a transaction: choose it
+        // before, from what the calls are.
+        let durable = batch.iter().any(|job| job.durable);
+        if durable != synced {
+            let level = if durable { "FULL" } else { "NORMAL" };
+            if let Err(e) = conn.execute_batch(&format!("PRAGMA synchronous = {level}")) {
+                tracing::error!(error = %e, "eventbind: sqlite store could not set synchronous");
+                continue;
+            }
+            synced = durable;
+        }
         if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
             // Dropping the calls unanswered fails each of them (see `call`).
             tracing::error!(error = %e, "eventbind: sqlite store could not begin a transaction");
             continue;
         }
-        let finishers: Vec<Finish> = batch.into_iter().map(|job| job(&conn)).collect();
-        let committed = conn.execute_batch("COMMIT").map_err(|e| {
+        let ran: Vec<(Finish, bool)> = batch.into_iter().map(|job| (job.run)(&conn)).collect();
+        let mut committed = conn.execute_batch("COMMIT").map_err(|e| {
             let _ = conn.execute_batch("ROLLBACK");
             format!("sqlite commit: {e}")
         });
-        for finish in finishers {
+        if committed.is_ok() && !synced && ran.iter().any(|(_, sync)| *sync) {
+            // A result that is answered as final (a stored conflict) came
+            // out of an unsynced batch: sync the WAL before answering.
+            committed = sync_now(&conn);
+            synced = true;
+        }
+        for (finish, _) in ran {
             finish(committed.clone());
         }
     }
+}
+
+/// Makes every commit so far durable: a small synced write, whose fsync of
+/// the WAL covers the frames before it.
+fn sync_now(conn: &Connection) -> Result<(), String> {
+    conn.execute_batch(
+        "PRAGMA synchronous = FULL;
+         BEGIN IMMEDIATE;
+         UPDATE eventbind_sync SET syncs = syncs + 1;
+         COMMIT;",
+    )
+    .map_err(|e| {
+        let _ = conn.execute_batch("ROLLBACK");
+        format!("sqlite sync: {e}")
+    })
 }
 
 fn stored(row: &Row<'_>) -> rusqlite::Result<Result<Stored, StoreError>> {
@@ -236,33 +309,9 @@ fn stored(row: &Row<'_>) -> rusqlite::Result<Result<Stored, StoreError>> {
     Ok(build())
 }
 
-fn insert(conn: &Connection, record: &Record, lease_until: i64) -> Result<(), StoreError> {
-    conn.execute(
-        "INSERT INTO eventbind_deliveries (dedup_key, body_hash, body, headers, transport, spec,
-            name, message, routing_key, class, received_at, state, lease_until, attempts, seq)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'in_flight', ?12, 1,
-            (SELECT COALESCE(MAX(seq), 0) + 1 FROM eventbind_deliveries))",
-        params![
-            record.dedup_key,
-            record.body_hash,
-            &record.body[..],
-            headers_to_text(&record.headers),
-            record.transport,
-            record.spec,
-            record.name,
-            record.message,
-            record.routing_key,
-            record.class.as_str(),
-            record.received_at,
-            lease_until,
-        ],
-    )
-    .map_err(sql)?;
-    Ok(())
-}
-
-fn insert_conflict(conn: &Connection, record: &Record) -> Result<(), StoreError> {
-    conn.execute(
+pub(super) fn insert_conflict(conn: &Connection, record: &Record) -> Result<(), StoreError> {
+    cached(
+        conn,
         "INSERT INTO eventbind_conflicts (dedup_key, body_hash, body, headers, transport, spec,
             name, message, routing_key, class, received_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -284,50 +333,6 @@ fn insert_conflict(conn: &Connection, record: &Record) -> Result<(), StoreError>
     Ok(())
 }
 
-fn claim(conn: &Connection, record: &Record, lease: i64) -> Result<Claim, StoreError> {
-    let now = now_ms();
-    let found: Option<(String, String, Option<i64>)> = conn
-        .query_row(
-            "SELECT state, body_hash, lease_until FROM eventbind_deliveries WHERE dedup_key = ?1",
-            [&record.dedup_key],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()
-        .map_err(sql)?;
-    let Some((state, hash, lease_until)) = found else {
-        insert(conn, record, now.saturating_add(lease))?;
-        return Ok(Claim::New);
-    };
-    let state = state_from_text(&state)?;
-    if state == State::InFlight && lease_until.unwrap_or(0) > now {
-        return Ok(Claim::InFlight);
-    }
-    if hash != record.body_hash {
-        insert_conflict(conn, record)?;
-        return Ok(Claim::Conflict);
-    }
-    match state {
-        State::Handled => Ok(Claim::Done),
-        State::Dead => Ok(Claim::Dead),
-        State::Failed | State::InFlight => {
-            conn.execute(
-                "UPDATE eventbind_deliveries SET state = 'in_flight', lease_until = ?2,
-                    attempts = attempts + 1, class = ?3, message = ?4, routing_key = ?5
-                 WHERE dedup_key = ?1",
-                params![
-                    record.dedup_key,
-                    now.saturating_add(lease),
-                    record.class.as_str(),
-                    record.message,
-                    record.routing_key
-                ],
-            )
-            .map_err(sql)?;
-            Ok(Claim::New)
-        }
-    }
-}
-
 fn select(conn: &Connection, filter: &Filter) -> Result<Vec<Stored>, StoreError> {
     let limit = filter
         .limit
@@ -337,7 +342,7 @@ fn select(conn: &Connection, filter: &Filter) -> Result<Vec<Stored>, StoreError>
             "SELECT {COLUMNS} FROM eventbind_deliveries
              WHERE (?1 IS NULL OR class = ?1) AND (?2 IS NULL OR state = ?2)
                AND (?3 IS NULL OR received_at >= ?3) AND (?4 IS NULL OR dedup_key = ?4)
-             ORDER BY seq LIMIT ?5"
+             ORDER BY rowid LIMIT ?5"
         ))
         .map_err(sql)?;
     let rows = statement
@@ -371,9 +376,7 @@ impl Store for SqliteStore {
         record: &'a Record,
         lease: Duration,
     ) -> BoxFuture<'a, Result<Claim, StoreError>> {
-        let record = record.clone();
-        let lease = lease_ms(lease);
-        Box::pin(self.call(move |conn| claim(conn, &record, lease)))
+        Box::pin(self.claims.claim(self, record, lease_ms(lease)))
     }
 
     fn settle<'a>(
@@ -381,17 +384,7 @@ impl Store for SqliteStore {
         key: &'a str,
         outcome: &'a Settle,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
-        let key = key.to_owned();
-        let outcome = outcome.clone();
-        Box::pin(self.call(move |conn| {
-            conn.execute(
-                "UPDATE eventbind_deliveries SET state = ?2, last_error = ?3, lease_until = NULL
-                 WHERE dedup_key = ?1",
-                params![key, outcome.state().as_str(), outcome.error()],
-            )
-            .map_err(sql)?;
-            Ok(())
-        }))
+        Box::pin(self.claims.settle(self, key, outcome))
     }
 
     fn retake<'a>(
@@ -403,33 +396,37 @@ impl Store for SqliteStore {
         let key = key.to_owned();
         let routing = routing.clone();
         let lease = lease_ms(lease);
-        Box::pin(self.call(move |conn| {
-            let now = now_ms();
-            let taken = conn
-                .execute(
-                    "UPDATE eventbind_deliveries SET state = 'in_flight', lease_until = ?2,
+        Box::pin(self.call(
+            true,
+            |_| false,
+            move |conn| {
+                let now = now_ms();
+                let taken = conn
+                    .execute(
+                        "UPDATE eventbind_deliveries SET state = 'in_flight', lease_until = ?2,
                         attempts = attempts + 1, class = ?3, message = ?4, routing_key = ?5
                      WHERE dedup_key = ?1
                        AND NOT (state = 'in_flight' AND COALESCE(lease_until, 0) > ?6)",
-                    params![
-                        key,
-                        now.saturating_add(lease),
-                        routing.class.as_str(),
-                        routing.message,
-                        routing.routing_key,
-                        now
-                    ],
-                )
-                .map_err(sql)?;
-            if taken == 0 {
-                return Ok(None);
-            }
-            let filter = Filter {
-                key: Some(key),
-                ..Filter::default()
-            };
-            Ok(select(conn, &filter)?.pop())
-        }))
+                        params![
+                            key,
+                            now.saturating_add(lease),
+                            routing.class.as_str(),
+                            routing.message,
+                            routing.routing_key,
+                            now
+                        ],
+                    )
+                    .map_err(sql)?;
+                if taken == 0 {
+                    return Ok(None);
+                }
+                let filter = Filter {
+                    key: Some(key),
+                    ..Filter::default()
+                };
+                Ok(select(conn, &filter)?.pop())
+            },
+        ))
     }
 
     fn take_due<'a>(
@@ -438,13 +435,13 @@ impl Store for SqliteStore {
         lease: Duration,
     ) -> BoxFuture<'a, Result<Vec<Stored>, StoreError>> {
         let lease = lease_ms(lease);
-        Box::pin(self.call(move |conn| {
+        Box::pin(self.call(true, |_| false, move |conn| {
             let now = now_ms();
             let mut statement = conn
                 .prepare_cached(&format!(
                     "SELECT {COLUMNS} FROM eventbind_deliveries
                      WHERE state = 'failed' OR (state = 'in_flight' AND COALESCE(lease_until, 0) <= ?1)
-                     ORDER BY seq LIMIT ?2"
+                     ORDER BY rowid LIMIT ?2"
                 ))
                 .map_err(sql)?;
             let limit = i64::try_from(limit).unwrap_or(i64::MAX);
@@ -466,22 +463,26 @@ impl Store for SqliteStore {
 
     fn list<'a>(&'a self, filter: &'a Filter) -> BoxFuture<'a, Result<Vec<Stored>, StoreError>> {
         let filter = filter.clone();
-        Box::pin(self.call(move |conn| select(conn, &filter)))
+        Box::pin(self.call(false, |_| false, move |conn| select(conn, &filter)))
     }
 
     fn conflicts<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Vec<Record>, StoreError>> {
         let key = key.to_owned();
-        Box::pin(self.call(move |conn| {
-            let mut statement = conn
+        Box::pin(self.call(
+            false,
+            |_| false,
+            move |conn| {
+                let mut statement = conn
                 .prepare_cached(
                     "SELECT dedup_key, body_hash, body, headers, transport, spec, name, message,
                         routing_key, class, received_at, 'handled', 0, NULL
                      FROM eventbind_conflicts WHERE dedup_key = ?1 ORDER BY id",
                 )
                 .map_err(sql)?;
-            let rows = statement.query_map([key], stored).map_err(sql)?;
-            rows.map(|row| row.map_err(sql).and_then(|r| r.map(|s| s.record)))
-                .collect()
-        }))
+                let rows = statement.query_map([key], stored).map_err(sql)?;
+                rows.map(|row| row.map_err(sql).and_then(|r| r.map(|s| s.record)))
+                    .collect()
+            },
+        ))
     }
 }
