@@ -13,7 +13,8 @@ use syn::{Expr, LitInt, LitStr, Token};
 pub struct Constraints {
     min_length: Option<LitInt>,
     max_length: Option<LitInt>,
-    pattern: Option<LitStr>,
+    /// The source, and the `Pattern` constructor call its plan gives.
+    pattern: Option<(LitStr, TokenStream)>,
     format: Option<(LitStr, TokenStream)>,
     minimum: Option<Expr>,
     maximum: Option<Expr>,
@@ -71,7 +72,10 @@ impl Constraints {
             }
             "pattern" => {
                 let lit: LitStr = meta.value()?.parse()?;
-                set(&mut self.pattern, lit, &meta)
+                // Planned now, so a pattern that cannot be used is an error at its attribute.
+                let engine = crate::pattern::engine(&lit.value())
+                    .map_err(|e| syn::Error::new(lit.span(), format!("pattern {e}")))?;
+                set(&mut self.pattern, (lit, engine), &meta)
             }
             "format" => {
                 let lit: LitStr = meta.value()?.parse()?;
@@ -129,9 +133,9 @@ impl Constraints {
         if let Some(n) = &self.max_length {
             out.push(quote!(#check::max_length(#as_str, #n, #at, __errors);));
         }
-        if let Some(lit) = &self.pattern {
+        if let Some((_, engine)) = &self.pattern {
             out.push(quote!({
-                static __PATTERN: #check::Pattern = #check::Pattern::new(#lit);
+                static __PATTERN: #check::Pattern = #engine;
                 #check::pattern(#as_str, &__PATTERN, #at, __errors);
             }));
         }

@@ -30,7 +30,11 @@
 //! and `#[route(unknown)]` on the variant holding `UnknownEvent`.
 
 mod constraints;
+// The runtime's `pattern::ecma` (a link to its file): the derive chooses each
+// pattern's engine with the same code the runtime documents and tests.
+mod ecma;
 mod format;
+mod pattern;
 mod route;
 mod schema;
 mod union;

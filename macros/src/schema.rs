@@ -90,11 +90,10 @@ impl Compiler {
                 }
                 "pattern" => {
                     let source = self.string(value, &at)?;
-                    regress::Regex::with_flags(source, "u")
-                        .map_err(|e| self.error(&at, format!("pattern does not compile: {e}")))?;
+                    let engine = crate::pattern::engine(source)
+                        .map_err(|e| self.error(&at, format!("pattern {e}")))?;
                     out.push(quote!({
-                        static __PATTERN: ::eventbind_runtime::__private::check::Pattern =
-                            ::eventbind_runtime::__private::check::Pattern::new(#source);
+                        static __PATTERN: ::eventbind_runtime::__private::check::Pattern = #engine;
                         #json::pattern(__v, &__PATTERN, __at, __errors);
                     }));
                 }
@@ -326,16 +325,20 @@ impl Compiler {
         }
         let mut pattern_checks = Vec::new();
         for (source, schema) in patterns {
-            regress::Regex::with_flags(source, "u").map_err(|e| {
-                self.error(pointer, format!("pattern {source:?} does not compile: {e}"))
-            })?;
+            let engine = crate::pattern::engine(source)
+                .map_err(|e| self.error(pointer, format!("pattern {source:?} {e}")))?;
             let inner = self.node(schema, &format!("{pointer}/patternProperties/{source}"))?;
             pattern_checks.push(quote!({
-                static __PATTERN: ::eventbind_runtime::__private::check::Pattern =
-                    ::eventbind_runtime::__private::check::Pattern::new(#source);
-                if __PATTERN.is_match(__key).unwrap_or(false) {
-                    __declared = true;
-                    #inner
+                static __PATTERN: ::eventbind_runtime::__private::check::Pattern = #engine;
+                match __PATTERN.is_match(__key) {
+                    ::core::result::Result::Ok(true) => {
+                        __declared = true;
+                        #inner
+                    }
+                    ::core::result::Result::Ok(false) => {}
+                    // A member name the pattern cannot be matched against is
+                    // reported, not taken as unmatched.
+                    ::core::result::Result::Err(__e) => __errors.push(__at, __e),
                 }
             }));
         }

@@ -8,6 +8,8 @@
 //! quantifier's bounds. Only a small, unambiguous subset of the syntax is
 //! accepted; anything else (and any doubt) gives `None`, for `regress`.
 
+pub mod ecma;
+
 /// A code point set: ranges, possibly complemented.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Class {

@@ -4,6 +4,9 @@ use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 use std::fmt;
 
+/// serde_json's recursion limit: the deepest nesting it reads into a value.
+const SERDE_JSON_DEPTH: usize = 128;
+
 /// A delivery whose routing key names no message of the spec.
 ///
 /// Nothing is lost: the JSON is kept byte for byte (serialising it writes the
@@ -20,9 +23,18 @@ impl UnknownEvent {
         UnknownEvent { key, raw }
     }
 
-    /// Keeps `bytes`, which must be one well-formed JSON document.
+    /// Keeps `bytes`, which must be one well-formed JSON document nesting at
+    /// most as deep as serde_json reads a typed payload (128 levels).
+    ///
+    /// serde_json reads a [`RawValue`] without its recursion limit; the limit
+    /// is held here too, so that an unknown event is refused where a known
+    /// one would be, and [`UnknownEvent::to_value`] reads what was kept.
     pub fn from_slice(key: Option<String>, bytes: &[u8]) -> Result<Self, serde_json::Error> {
         let raw: Box<RawValue> = crate::parse::deserialize(bytes)?;
+        if crate::peek::scan::nests_deeper_than(raw.get().as_bytes(), SERDE_JSON_DEPTH) {
+            // serde_json's own error for it ("recursion limit exceeded", located).
+            serde_json::from_str::<serde_json::Value>(raw.get())?;
+        }
         Ok(UnknownEvent { key, raw })
     }
 

@@ -77,6 +77,35 @@ pub(crate) fn present_keys(bytes: &[u8], position: impl Fn(&[u8]) -> Option<usiz
     Some(found)
 }
 
+/// Whether the arrays and objects of `bytes` (well-formed JSON) nest more
+/// than `limit` levels deep; brackets inside strings are skipped.
+pub(crate) fn nests_deeper_than(bytes: &[u8], limit: usize) -> bool {
+    let mut scan = Scan { bytes, pos: 0 };
+    let mut depth = 0usize;
+    loop {
+        while scan.peek().is_some_and(|b| !is(b, NESTED)) {
+            scan.pos += 1;
+        }
+        match scan.peek() {
+            None => return false,
+            Some(b'"') => {
+                if scan.string().is_none() {
+                    return false;
+                }
+                continue;
+            }
+            Some(b'{' | b'[') => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            Some(_) => depth = depth.saturating_sub(1),
+        }
+        scan.pos += 1;
+    }
+}
+
 struct Scan<'a> {
     bytes: &'a [u8],
     pos: usize,

@@ -40,23 +40,59 @@ pub fn max_length(value: &str, max: usize, at: &Path<'_>, errors: &mut Errors) {
 }
 
 /// A `pattern` keyword, compiled once with ECMA-262 semantics (as JSON Schema
-/// specifies) the first time it is used. A pattern that is one character
-/// class repeated between anchors (`^[0-9]+$`) is decided without a regex
-/// engine ([`crate::pattern`]); any other runs in `regress`.
+/// specifies) the first time it is used, by the engine the derive chose
+/// ([`crate::pattern::ecma::plan`]): a finite automaton (`regex`, linear in
+/// the value) for every pattern it can express, `regress` (backtracking)
+/// with a bound on the value's length for the rest. A pattern that is one
+/// character class repeated between anchors (`^[0-9]+$`) is decided without
+/// an engine ([`crate::pattern::ClassRun`]).
 pub struct Pattern {
     source: &'static str,
+    engine: Engine,
     compiled: OnceLock<Result<Compiled, String>>,
+}
+
+#[derive(Clone, Copy)]
+enum Engine {
+    /// Chosen at first use (hand-written code; derives choose when they expand).
+    Undecided,
+    /// The `regex` translation of the source.
+    Linear(&'static str),
+    /// `regress`, on values of at most this many code points.
+    Backtracking(usize),
 }
 
 enum Compiled {
     Run(crate::pattern::ClassRun),
-    Regex(regress::Regex),
+    Linear(regex::Regex),
+    Backtracking {
+        regex: regress::Regex,
+        max_chars: usize,
+    },
 }
 
 impl Pattern {
+    /// A pattern whose engine is chosen when it is first used.
     pub const fn new(source: &'static str) -> Self {
+        Pattern::with_engine(source, Engine::Undecided)
+    }
+
+    /// A pattern run by `regex` from `translated`, its translation by
+    /// [`crate::pattern::ecma::plan`].
+    pub const fn linear(source: &'static str, translated: &'static str) -> Self {
+        Pattern::with_engine(source, Engine::Linear(translated))
+    }
+
+    /// A pattern run by `regress` on values of at most `max_chars` code
+    /// points, the bound [`crate::pattern::ecma::plan`] gave.
+    pub const fn backtracking(source: &'static str, max_chars: usize) -> Self {
+        Pattern::with_engine(source, Engine::Backtracking(max_chars))
+    }
+
+    const fn with_engine(source: &'static str, engine: Engine) -> Self {
         Pattern {
             source,
+            engine,
             compiled: OnceLock::new(),
         }
     }
@@ -65,20 +101,55 @@ impl Pattern {
         self.source
     }
 
-    /// Whether `value` contains a match (patterns are not anchored).
-    pub fn is_match(&self, value: &str) -> Result<bool, &str> {
-        let compiled = self.compiled.get_or_init(|| {
-            // Compiled by regress even when not run by it: the same patterns are errors.
-            let regex = regress::Regex::with_flags(self.source, "u").map_err(|e| e.to_string())?;
-            Ok(match crate::pattern::ClassRun::parse(self.source) {
-                Some(run) => Compiled::Run(run),
-                None => Compiled::Regex(regex),
-            })
-        });
-        match compiled {
+    fn compile(&self) -> Result<Compiled, String> {
+        use crate::pattern::ecma::{plan, Plan};
+        match self.engine {
+            Engine::Undecided => match plan(self.source).map_err(|e| self.cannot(e))? {
+                Plan::Linear(translated) => self.linear_engine(&translated),
+                Plan::Backtracking { max_chars } => self.backtracking_engine(max_chars),
+            },
+            Engine::Linear(translated) => self.linear_engine(translated),
+            Engine::Backtracking(max_chars) => self.backtracking_engine(max_chars),
+        }
+    }
+
+    fn cannot(&self, e: impl std::fmt::Display) -> String {
+        format!("pattern {:?} cannot be used: {e}", self.source)
+    }
+
+    fn linear_engine(&self, translated: &str) -> Result<Compiled, String> {
+        Ok(match crate::pattern::ClassRun::parse(self.source) {
+            Some(run) => Compiled::Run(run),
+            None => Compiled::Linear(regex::Regex::new(translated).map_err(|e| self.cannot(e))?),
+        })
+    }
+
+    fn backtracking_engine(&self, max_chars: usize) -> Result<Compiled, String> {
+        Ok(Compiled::Backtracking {
+            regex: regress::Regex::with_flags(self.source, "u").map_err(|e| self.cannot(e))?,
+            max_chars,
+        })
+    }
+
+    /// Whether `value` contains a match (patterns are not anchored); the
+    /// error says why it cannot be told (a pattern that does not compile, or
+    /// a value too long for a backtracking pattern).
+    pub fn is_match(&self, value: &str) -> Result<bool, String> {
+        match self.compiled.get_or_init(|| self.compile()) {
             Ok(Compiled::Run(run)) => Ok(run.is_match(value)),
-            Ok(Compiled::Regex(re)) => Ok(re.find(value).is_some()),
-            Err(e) => Err(e.as_str()),
+            Ok(Compiled::Linear(re)) => Ok(re.is_match(value)),
+            Ok(Compiled::Backtracking { regex, max_chars }) => {
+                // Bytes bound code points from above: most values skip the count.
+                if value.len() > *max_chars && value.chars().count() > *max_chars {
+                    return Err(format!(
+                        "is longer than {max_chars} characters, the most the pattern {:?} \
+                         (which needs backtracking) is matched against",
+                        self.source
+                    ));
+                }
+                Ok(regex.find(value).is_some())
+            }
+            Err(e) => Err(e.clone()),
         }
     }
 }
@@ -87,10 +158,7 @@ pub fn pattern(value: &str, pattern: &Pattern, at: &Path<'_>, errors: &mut Error
     match pattern.is_match(value) {
         Ok(true) => {}
         Ok(false) => errors.push(at, format!("must match the pattern {:?}", pattern.source())),
-        Err(e) => errors.push(
-            at,
-            format!("pattern {:?} does not compile: {e}", pattern.source()),
-        ),
+        Err(e) => errors.push(at, e),
     }
 }
 
