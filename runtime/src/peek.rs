@@ -14,29 +14,33 @@ use std::fmt;
 /// The string at `pointer` (e.g. `/topic`), or `None` when the document has no
 /// string there. Borrows from `bytes` when the string has no escapes.
 ///
-/// Reading stops as soon as the string is found: the typed parse that follows
-/// reads (and checks) the whole document anyway. When the string is not
-/// found, the whole document has been read and checked.
+/// An object on the way that names a member of the pointer twice is an
+/// error: the key would be ambiguous (serde_json keeps the last of equal
+/// members, a derived struct refuses them, a first-match reading takes the
+/// first), so no reading of it is taken.
+///
+/// The document is read to its end (to see any duplicate); a syntax error
+/// after the string is found still gives the string: the typed parse that
+/// follows reports it, located.
 pub fn string_at<'de>(
     bytes: &'de [u8],
     pointer: &str,
 ) -> Result<Option<Cow<'de, str>>, serde_json::Error> {
     let found = std::cell::RefCell::new(None);
+    let duplicate = std::cell::Cell::new(false);
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    match (StringAt {
+    let read = (StringAt {
         rest: pointer,
         found: &found,
+        duplicate: &duplicate,
     })
     .deserialize(&mut de)
-    {
-        Ok(()) => {
-            de.end()?;
-            Ok(found.into_inner())
-        }
-        Err(error) => match found.into_inner() {
-            Some(key) => Ok(Some(key)),
-            None => Err(error),
-        },
+    .and_then(|()| de.end());
+    match (read, found.into_inner()) {
+        (Ok(()), found) => Ok(found),
+        (Err(error), _) if duplicate.get() => Err(error),
+        (Err(_), Some(key)) => Ok(Some(key)),
+        (Err(error), None) => Err(error),
     }
 }
 
@@ -93,6 +97,8 @@ struct StringAt<'p, 'f, 'de> {
     /// The part of the pointer still to follow.
     rest: &'p str,
     found: &'f std::cell::RefCell<Option<Cow<'de, str>>>,
+    /// Set when a member of the pointer is named twice in one object.
+    duplicate: &'f std::cell::Cell<bool>,
 }
 
 impl<'de> DeserializeSeed<'de> for StringAt<'_, '_, 'de> {
@@ -104,13 +110,12 @@ impl<'de> DeserializeSeed<'de> for StringAt<'_, '_, 'de> {
 }
 
 impl<'de> StringAt<'_, '_, 'de> {
-    /// Records the key and stops reading (the error is recognised by the caller).
+    /// Records the key, if the pointer ends here.
     fn stop<E: serde::de::Error>(self, key: Cow<'de, str>) -> Result<(), E> {
-        if !self.rest.is_empty() {
-            return Ok(());
+        if self.rest.is_empty() {
+            *self.found.borrow_mut() = Some(key);
         }
-        *self.found.borrow_mut() = Some(key);
-        Err(E::custom("routing key found"))
+        Ok(())
     }
 }
 
@@ -135,12 +140,21 @@ impl<'de> Visitor<'de> for StringAt<'_, '_, 'de> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let next = split_token(self.rest);
+        let mut matched = false;
         while let Some(Key(key)) = map.next_key()? {
             match next {
                 Some((token, rest)) if token_matches(&key, token) => {
+                    if std::mem::replace(&mut matched, true) {
+                        self.duplicate.set(true);
+                        return Err(serde::de::Error::custom(format!(
+                            "duplicate member `{key}` where the routing key is read: \
+                             the event it names is ambiguous"
+                        )));
+                    }
                     map.next_value_seed(StringAt {
                         rest,
                         found: self.found,
+                        duplicate: self.duplicate,
                     })?;
                 }
                 _ => {
@@ -161,6 +175,7 @@ impl<'de> Visitor<'de> for StringAt<'_, '_, 'de> {
                     .next_element_seed(StringAt {
                         rest,
                         found: self.found,
+                        duplicate: self.duplicate,
                     })?
                     .is_some(),
                 _ => seq.next_element::<IgnoredAny>()?.is_some(),
@@ -261,7 +276,7 @@ mod tests {
         );
         assert_eq!(string_at(doc, "/a/1/x").unwrap(), None);
         assert_eq!(string_at(doc, "/missing").unwrap(), None);
-        // Found early: the rest is read (and checked) by the typed parse that follows.
+        // Found before a syntax error: the typed parse that follows reports that.
         assert_eq!(
             string_at(b"{\"topic\": \"x\", garbage", "/topic")
                 .unwrap()
@@ -270,6 +285,14 @@ mod tests {
         );
         assert!(string_at(b"{\"id\": 1} trailing", "/topic").is_err());
         assert!(string_at(b"{\"topic\": ", "/topic").is_err());
+        for dup in [
+            &br#"{"topic": "A", "topic": "B"}"#[..],
+            br#"{"data": {"type": 1}, "data": {"type": "T"}}"#,
+            br#"{"data": {"type": "T", "type": "U"}}"#,
+        ] {
+            let error = string_at(dup, "/data/type").and(string_at(dup, "/topic"));
+            assert!(error.unwrap_err().to_string().contains("duplicate member"));
+        }
         assert_eq!(
             string_at(br#"{"a~b/c": "y"}"#, "/a~0b~1c")
                 .unwrap()

@@ -7,7 +7,7 @@
 //! checking syntax here would be paid twice. It gives up (`None`) wherever the
 //! checking peek in `peek.rs` could reject what a typed parse accepts (escapes,
 //! control characters or invalid UTF-8 in a member name on the way, a scalar
-//! where the pointer leads on), so that a document it answers for is one the
+//! where the pointer leads on, a member named twice on the way), so that a document it answers for is one the
 //! checking peek would have answered the same for.
 
 use super::split_token;
@@ -275,9 +275,8 @@ impl<'a> Scan<'a> {
     }
 
     /// At a value: the string at `rest` below it (`Some(None)` when there is
-    /// none, the value consumed), following the first match of each token in
-    /// document order as the checking peek does, and going on past a match
-    /// that does not lead to a string.
+    /// none), the whole value consumed; `None` (give up) where a token names
+    /// two members of one object, which the checking peek refuses.
     fn find(&mut self, rest: &str, depth: usize) -> Option<Option<&'a str>> {
         self.skip_ws();
         if rest.is_empty() {
@@ -293,35 +292,41 @@ impl<'a> Scan<'a> {
         if depth >= MAX_DEPTH || token.contains('~') {
             return None;
         }
+        // The whole value is read, not only up to the match: a member named
+        // twice on the way makes the key ambiguous (the checking peek refuses
+        // it, and serde_json would keep the last), so it is left to that.
         let mut found = None;
-        let stopped = match self.peek()? {
+        match self.peek()? {
             b'{' => {
                 self.pos += 1;
+                let mut matched = false;
                 self.members(|scan, key| {
                     if key != token.as_bytes() {
                         scan.skip_ws();
                         scan.skip_value()?;
                         return Some(false);
                     }
+                    if std::mem::replace(&mut matched, true) {
+                        return None;
+                    }
                     found = scan.descend(below, depth)?;
-                    Some(found.is_some())
-                })?
+                    Some(false)
+                })?;
             }
             b'[' => {
                 let wanted = token.parse::<usize>().ok();
                 self.pos += 1;
                 self.elements(|scan, index| {
-                    if Some(index) != wanted {
+                    if Some(index) == wanted {
+                        found = scan.descend(below, depth)?;
+                    } else {
                         scan.skip_value()?;
-                        return Some(false);
                     }
-                    found = scan.descend(below, depth)?;
-                    Some(found.is_some())
-                })?
+                    Some(false)
+                })?;
             }
             _ => return None,
-        };
-        debug_assert_eq!(stopped, found.is_some());
+        }
         Some(found)
     }
 
@@ -342,16 +347,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn finds_the_first_string_in_document_order() {
+    fn finds_the_string_and_gives_up_on_duplicate_members() {
         let doc = br#" { "a" : [1, {"x": "no"}], "data":{"type":"T1", "b": {}}, "z":null}"#;
         assert_eq!(string_at(doc, "/data/type"), Some("T1"));
         assert_eq!(string_at(doc, "/a/1/x"), Some("no"));
         assert_eq!(string_at(doc, "/a/01/x"), Some("no"));
         assert_eq!(string_at(doc, "/missing"), None);
-        let dup = br#"{"d": {"t": 1}, "d": {"t": "second"}}"#;
-        assert_eq!(string_at(dup, "/d/t"), None, "a scalar on the way is left");
-        let dup = br#"{"d": {}, "d": {"t": "second"}}"#;
-        assert_eq!(string_at(dup, "/d/t"), Some("second"));
+        // A member named twice on the way: ambiguous, left to the checking peek.
+        for dup in [
+            &br#"{"d": {"t": 1}, "d": {"t": "second"}}"#[..],
+            br#"{"d": {}, "d": {"t": "second"}}"#,
+            br#"{"d": {"t": "first"}, "x": 1, "d": {}}"#,
+            br#"{"d": {"t": "first", "t": "second"}}"#,
+        ] {
+            assert_eq!(string_at(dup, "/d/t"), None);
+        }
+        assert_eq!(
+            string_at(br#"{"d": [{"t": "a"}, {"t": "b"}]}"#, "/d/1/t"),
+            Some("b")
+        );
         assert_eq!(string_at(br#""root""#, ""), Some("root"));
     }
 
