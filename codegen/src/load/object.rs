@@ -190,6 +190,10 @@ impl SchemaConverter<'_> {
     fn build_struct(&mut self, name: &str, parts: &[Location]) -> Result<BuiltStruct> {
         let mut fields: Vec<Field> = Vec::new();
         let mut required: Vec<String> = Vec::new();
+        // Sets beside the lists, keeping their order: an object may declare
+        // 20,000 members, and looking each up in a list is quadratic.
+        let mut position: std::collections::HashMap<String, usize> = Default::default();
+        let mut required_set: std::collections::HashSet<String> = Default::default();
         let mut additional = Additional::Keep;
         let mut constraints_out = crate::model::Constraints::default();
         for part in parts {
@@ -207,7 +211,7 @@ impl SchemaConverter<'_> {
                             .join("required")
                             .error("required entries must be strings"));
                     };
-                    if !required.iter().any(|r| r == key) {
+                    if required_set.insert(key.to_string()) {
                         required.push(key.to_string());
                     }
                 }
@@ -222,10 +226,15 @@ impl SchemaConverter<'_> {
                     let property_location = part.join("properties").join(wire);
                     let ty = self.ty(&property_location, &format!("{name}{}", type_name(wire)))?;
                     let refined = field_from(wire, ty, property, &property_location);
-                    match fields.iter_mut().find(|f| &f.wire == wire) {
+                    match position.get(wire.as_str()) {
                         // allOf: a later part refines a member an earlier part declared.
-                        Some(earlier) => self.refine(earlier, refined, &property_location),
-                        None => fields.push(refined),
+                        Some(&index) => {
+                            self.refine(&mut fields[index], refined, &property_location)
+                        }
+                        None => {
+                            position.insert(wire.clone(), fields.len());
+                            fields.push(refined);
+                        }
                     }
                 }
             }
@@ -249,11 +258,11 @@ impl SchemaConverter<'_> {
             );
         }
         for field in &mut fields {
-            field.required = required.contains(&field.wire);
+            field.required = required_set.contains(&field.wire);
         }
         let undeclared: Vec<Value> = required
             .iter()
-            .filter(|r| !fields.iter().any(|f| &f.wire == *r))
+            .filter(|r| !position.contains_key(r.as_str()))
             .map(|r| Value::String(r.clone()))
             .collect();
         if !undeclared.is_empty() {

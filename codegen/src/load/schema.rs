@@ -352,7 +352,14 @@ impl<'d> SchemaConverter<'d> {
                 self.add_fallback(location, schema, &["items", "additionalItems"], &mut ty);
                 return Ok(ty);
             }
-            Some(_) => self.ty(&location.join("items"), &format!("{hint}Item"))?,
+            Some(items) => {
+                // The items' own title names them before the parent property.
+                let hint = match items.get("title").and_then(Value::as_str) {
+                    Some(title) => item_name(title),
+                    None => format!("{hint}Item"),
+                };
+                self.ty(&location.join("items"), &hint)?
+            }
             None => Ty::new(TyKind::Any),
         };
         Ok(Ty::new(TyKind::Array {
@@ -377,12 +384,14 @@ impl<'d> SchemaConverter<'d> {
         if !all_strings || !string_typed || (values.len() < 2 && !must_name) {
             return Ok(None);
         }
-        let mut wires: Vec<String> = Vec::new();
-        for value in values.iter().filter_map(Value::as_str) {
-            if !wires.iter().any(|w| w == value) {
-                wires.push(value.to_string());
-            }
-        }
+        // A set beside the list: an enum may hold 100,000 values.
+        let mut distinct = std::collections::HashSet::new();
+        let wires: Vec<String> = values
+            .iter()
+            .filter_map(Value::as_str)
+            .filter(|value| distinct.insert(*value))
+            .map(str::to_string)
+            .collect();
         // Two values that spell the same Rust name would collide: keep a string.
         let mut seen = std::collections::BTreeSet::new();
         if !wires.iter().all(|w| seen.insert(type_name(w))) {

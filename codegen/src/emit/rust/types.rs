@@ -27,7 +27,7 @@ pub fn type_item(def: &TypeDef, recursion: &Recursion, uses: &mut Uses) -> Token
                     pub struct #name(pub serde_json::Map<String, serde_json::Value>);
                 };
             }
-            let mut used_names: Vec<String> = Vec::new();
+            let mut used_names = std::collections::HashSet::new();
             let mut members: Vec<TokenStream> = fields
                 .iter()
                 .map(|field| struct_field(field, &def.name, recursion, &mut used_names, uses))
@@ -221,7 +221,7 @@ fn struct_field(
     field: &Field,
     holder: &str,
     recursion: &Recursion,
-    used: &mut Vec<String>,
+    used: &mut std::collections::HashSet<String>,
     uses: &mut Uses,
 ) -> TokenStream {
     let mut rust_name = field_name(&field.wire);
@@ -229,7 +229,7 @@ fn struct_field(
         // Two wire names that spell the same Rust name: the later one says where it came from.
         rust_name = format!("{}_{}", rust_name.trim_start_matches("r#"), used.len());
     }
-    used.push(rust_name.clone());
+    used.insert(rust_name.clone());
     let member = ident(&rust_name);
     let boxed =
         matches!(&field.ty.kind, TyKind::Named { name } if recursion.needs_box(holder, name));
@@ -303,10 +303,14 @@ fn struct_field(
 }
 
 /// The member holding undeclared properties, for objects that keep them.
-fn extras_field(additional: &Additional, used: &[String], uses: &mut Uses) -> Option<TokenStream> {
+fn extras_field(
+    additional: &Additional,
+    used: &std::collections::HashSet<String>,
+    uses: &mut Uses,
+) -> Option<TokenStream> {
     let name = ["extra", "extra_members", "undeclared_members"]
         .into_iter()
-        .find(|n| !used.iter().any(|u| u == n))
+        .find(|n| !used.contains(*n))
         .unwrap_or("eventbind_extra");
     let member = ident(name);
     match additional {
