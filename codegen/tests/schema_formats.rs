@@ -123,3 +123,27 @@ fn avro_faults_name_the_file_and_pointer() {
     );
     assert!(error.message.contains("\"Missing\""), "{error}");
 }
+
+#[test]
+fn openapi_nullable_and_discriminator_load() {
+    let catalog = catalog("openapi");
+    assert!(catalog.warnings.is_empty(), "{:?}", catalog.warnings);
+    let (name, required) = field(&catalog, "Cat", "name");
+    assert!(name.nullable && required, "nullable: true");
+    let union = catalog.type_named("PetSeenPayload").unwrap();
+    let TypeKind::Union { variants, .. } = &union.kind else {
+        panic!("a union")
+    };
+    let pins: Vec<String> = variants
+        .iter()
+        .map(|v| {
+            v.ty.constraints.fallback.as_ref().unwrap()["properties"]["petType"]["enum"][0]
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        pins,
+        ["\"cat\"", "\"dog\""],
+        "the mapping, by $ref and by name"
+    );
+}

@@ -198,3 +198,38 @@ fn body_routing_without_options_reads_const_enum_and_discriminator() {
     assert_eq!(operation.route, RouteRule::Name);
     assert_eq!(operation.route_origin, RouteOrigin::Default);
 }
+
+#[test]
+fn untitled_things_are_named_from_what_they_hold_before_their_position() {
+    let catalog = catalog(&fixture("asyncapi/positional"));
+    let names: Vec<&str> = catalog.messages.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Canvas cleared",          // its title
+            "Drawing",                 // its payload's $ref
+            "undo",                    // the value its payload pins
+            "receiveDrawingsMessage3", // nothing else: its position
+        ]
+    );
+    let variants = |ty: &str| match &catalog.type_named(ty).unwrap().kind {
+        TypeKind::Union { variants, .. } => {
+            variants.iter().map(|v| v.name.clone()).collect::<Vec<_>>()
+        }
+        other => panic!("{ty}: {other:?}"),
+    };
+    assert_eq!(
+        variants("DrawingShapesItem"),
+        ["Circle", "Square"],
+        "pinned values"
+    );
+    assert_eq!(
+        variants("DrawingAnchorsItem"),
+        ["Object", "Object1"],
+        "alike branches: by position, still typed"
+    );
+    let TyKind::Array { items } = field_type(&catalog, "Drawing", "layers") else {
+        panic!("layers is an array")
+    };
+    assert_eq!(items.kind, named("Layer"), "the items' title");
+}

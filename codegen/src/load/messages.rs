@@ -43,6 +43,11 @@ impl<'d> MessageReader<'d> {
         (types, self.messages, warnings)
     }
 
+    /// Whether a message of this spec name was read already.
+    pub fn has_message(&self, name: &str) -> bool {
+        self.messages.iter().any(|m| m.name == name)
+    }
+
     /// Every `components/schemas` entry becomes a named type, in order.
     pub fn component_schemas(&mut self, root: &Location) -> Result<()> {
         let at = root.join("components").join("schemas");

@@ -50,13 +50,10 @@ pub fn v2_operations(
                 let message_at = op_at.join("message");
                 if let Some(Value::Array(list)) = message.get("oneOf") {
                     for index in 0..list.len() {
-                        let hint = format!("{id}Message{index}");
-                        names.push(
-                            reader.message(
-                                &message_at.join("oneOf").join(&index.to_string()),
-                                &hint,
-                            )?,
-                        );
+                        let branch_at = message_at.join("oneOf").join(&index.to_string());
+                        let hint = inline_message_name(reader, &branch_at)
+                            .unwrap_or_else(|| format!("{id}Message{index}"));
+                        names.push(reader.message(&branch_at, &hint)?);
                     }
                 } else {
                     names.push(reader.message(&message_at, &format!("{id}Message"))?);
@@ -212,6 +209,27 @@ fn messages(
         }
     }
     Ok(names)
+}
+
+/// A name for an inline message that gives none: its title, else its
+/// payload's component (`$ref`), else a value its payload pins; `None`
+/// (its position names it) when none of those, or when another message
+/// already has it.
+fn inline_message_name(reader: &mut MessageReader, at: &Location) -> Option<String> {
+    let node = reader.converter.docs.node(at).ok()?.clone();
+    if node.get("name").is_some() || node.get("messageId").is_some() || node.get("$ref").is_some() {
+        return None;
+    }
+    let from_payload = |reader: &mut MessageReader| {
+        let payload_at = reader.converter.docs.follow(&at.join("payload")).ok()?;
+        if let Some(component) = super::schema::component_name(&payload_at) {
+            return Some(component);
+        }
+        let payload = reader.converter.docs.node(&payload_at).ok()?;
+        super::union::pinned_member(payload)
+    };
+    let name = text(&node, "title").or_else(|| from_payload(reader))?;
+    (!reader.has_message(&name)).then_some(name)
 }
 
 fn text(node: &Value, key: &str) -> Option<String> {

@@ -86,7 +86,11 @@ impl SchemaConverter<'_> {
         let mut variants: Vec<Variant> = Vec::new();
         for (index, branch) in branches.iter().enumerate() {
             let branch_location = location.join(keyword).join(&index.to_string());
-            let variant_name = self.variant_name(&branch_location, branch)?;
+            let mut variant_name = self.variant_name(&branch_location, branch)?;
+            if variants.iter().any(|v| v.name == variant_name) {
+                // Nothing of its own names the branch: its position does.
+                variant_name = format!("{variant_name}{index}");
+            }
             if variants.iter().any(|v| v.name == variant_name) {
                 // Branches that cannot be told apart by name: the value stays
                 // JSON and the whole keyword is checked by an embedded schema.
@@ -101,6 +105,7 @@ impl SchemaConverter<'_> {
                 ty,
             });
         }
+        self.discriminate(location, schema, keyword, &mut variants)?;
         // Reading picks the branch that reads and validates: exactly one for
         // `oneOf` (the `OneOf` derive), the first for `anyOf`.
         self.finish(
@@ -116,6 +121,73 @@ impl SchemaConverter<'_> {
         Ok(Ty::new(TyKind::Named { name }))
     }
 
+    /// An OpenAPI `discriminator` on a union: each variant also requires its
+    /// value at the discriminator's property (the mapping's key for the
+    /// branch's schema, else the schema's component name), so that open
+    /// objects alike in shape are told apart as the vendor means.
+    fn discriminate(
+        &mut self,
+        location: &Location,
+        schema: &Map<String, Value>,
+        keyword: &str,
+        variants: &mut [Variant],
+    ) -> Result<()> {
+        let Some(Value::Object(discriminator)) = schema.get("discriminator") else {
+            return Ok(());
+        };
+        let Some(Value::String(property)) = discriminator.get("propertyName") else {
+            return Err(location
+                .join("discriminator")
+                .error("discriminator needs a propertyName"));
+        };
+        let mapping = discriminator.get("mapping").and_then(Value::as_object);
+        for (index, variant) in variants.iter_mut().enumerate() {
+            let branch_at = location.join(keyword).join(&index.to_string());
+            let target = self.docs.follow(&branch_at)?;
+            let mut values: Vec<Value> = Vec::new();
+            for (value, reference) in mapping.into_iter().flatten() {
+                let Some(reference) = reference.as_str() else {
+                    continue;
+                };
+                let reference = if reference.contains(['#', '/']) {
+                    reference.to_string()
+                } else {
+                    format!("#/components/schemas/{reference}")
+                };
+                let mapped = self
+                    .docs
+                    .resolve(&location.join("discriminator"), &reference)
+                    .and_then(|at| self.docs.follow(&at))?;
+                if mapped == target {
+                    values.push(Value::String(value.clone()));
+                }
+            }
+            if values.is_empty() {
+                match component_name(&target) {
+                    Some(name) => values.push(Value::String(name)),
+                    None => continue,
+                }
+            }
+            let mut pin = Map::new();
+            pin.insert("enum".into(), Value::Array(values));
+            let mut properties = Map::new();
+            properties.insert(property.clone(), Value::Object(pin));
+            let mut check = Map::new();
+            check.insert("properties".into(), Value::Object(properties));
+            check.insert(
+                "required".into(),
+                Value::Array(vec![Value::String(property.clone())]),
+            );
+            self.add_fallback(
+                &branch_at,
+                &check,
+                &["properties", "required"],
+                &mut variant.ty,
+            );
+        }
+        Ok(())
+    }
+
     /// A union variant's name: the referenced component, the branch title, or its type.
     fn variant_name(&mut self, location: &Location, branch: &Value) -> Result<String> {
         if branch.get("$ref").is_some() {
@@ -126,6 +198,10 @@ impl SchemaConverter<'_> {
         }
         if let Some(title) = branch.get("title").and_then(Value::as_str) {
             return Ok(type_name(title));
+        }
+        // A member the branch pins (`kind: {const: circle}`) names it.
+        if let Some(value) = pinned_member(branch) {
+            return Ok(type_name(&value));
         }
         let kind = match branch.get("type") {
             Some(Value::String(t)) => t.as_str(),
@@ -196,4 +272,21 @@ fn is_constraint_only(branch: &Value, base_types: &[String]) -> bool {
         Some(Value::String(t)) => base_types.len() == 1 && base_types[0] == *t,
         _ => false,
     }
+}
+
+/// The one string value a schema's member allows (`const`, or a one-value
+/// `enum`), for the first such member in declaration order.
+pub(crate) fn pinned_member(schema: &Value) -> Option<String> {
+    let properties = schema.get("properties")?.as_object()?;
+    properties.values().find_map(|property| {
+        if let Some(Value::String(value)) = property.get("const") {
+            return Some(value.clone());
+        }
+        match property.get("enum") {
+            Some(Value::Array(values)) if values.len() == 1 => {
+                values[0].as_str().map(str::to_string)
+            }
+            _ => None,
+        }
+    })
 }

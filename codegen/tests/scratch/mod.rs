@@ -22,12 +22,11 @@ pub struct Scratch {
 }
 
 impl Scratch {
-    /// Starts an empty workspace (the crates of an earlier run are removed,
-    /// their build output kept).
+    /// Starts a workspace (files of an earlier run that are written again
+    /// the same keep their times, so cargo rebuilds only what changed).
     pub fn new(name: &str) -> Scratch {
         let base = repo().join("target").join(name);
         let root = base.join("ws");
-        let _ = std::fs::remove_dir_all(root.join("crates"));
         std::fs::create_dir_all(root.join("crates")).unwrap();
         Scratch {
             root,
@@ -53,15 +52,27 @@ impl Scratch {
                 // workspace needs distinct package names.
                 contents = rename_package(&contents, package);
             }
-            std::fs::create_dir_all(file.path.parent().unwrap()).unwrap();
-            std::fs::write(&file.path, contents).unwrap();
+            eventbind_codegen::write_if_changed(&file.path, &contents).unwrap();
         }
         self.members.push(package.to_string());
         Ok(dir)
     }
 
-    /// Writes the workspace manifest, naming the runtime in this repository.
+    /// Writes a file of a generated crate (unless it already holds `contents`).
+    pub fn write(&self, path: &Path, contents: &str) {
+        eventbind_codegen::write_if_changed(path, contents).unwrap();
+    }
+
+    /// Writes the workspace manifest, naming the runtime in this repository,
+    /// and removes the crates of earlier runs that this one did not generate.
     fn write_manifest(&self) {
+        for entry in std::fs::read_dir(self.root.join("crates")).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if !self.members.contains(&name) {
+                std::fs::remove_dir_all(&path).unwrap();
+            }
+        }
         let members: Vec<String> = self
             .members
             .iter()
@@ -73,7 +84,7 @@ impl Scratch {
             members.join("\n"),
             repo().join("runtime").display().to_string(),
         );
-        std::fs::write(self.root.join("Cargo.toml"), manifest).unwrap();
+        self.write(&self.root.join("Cargo.toml"), &manifest);
         // The repository's lock file pins the versions already downloaded and built.
         let lock = self.root.join("Cargo.lock");
         if !lock.exists() {
