@@ -306,7 +306,7 @@ impl<'a> Walker<'a> {
                     let mut trial = Walker::new(self.catalog);
                     trial.walk(&variant.ty, value, pointer, path, depth + 1);
                     let score = trial.notes.iter().filter(|n| n.is_finding()).count();
-                    if best.as_ref().map_or(true, |(s, _)| score < *s) {
+                    if best.as_ref().is_none_or(|(s, _)| score < *s) {
                         best = Some((score, trial.notes));
                     }
                 }

@@ -161,3 +161,36 @@ mod tests {
         assert_eq!(headers.get("missing"), None);
     }
 }
+
+/// Which of the three outcomes a delivery had; they never merge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Class {
+    /// A message of the spec, valid.
+    Typed,
+    /// A routing key the spec does not know; the JSON is kept.
+    Unknown,
+    /// Malformed, unroutable, or failing its message's schema.
+    Invalid,
+}
+
+impl Class {
+    /// The name stored and printed: `typed`, `unknown` or `invalid`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::Typed => "typed",
+            Class::Unknown => "unknown",
+            Class::Invalid => "invalid",
+        }
+    }
+
+    /// The class of a name of [`Class::as_str`].
+    pub fn parse(name: &str) -> Option<Class> {
+        Some(match name {
+            "typed" => Class::Typed,
+            "unknown" => Class::Unknown,
+            "invalid" => Class::Invalid,
+            _ => return None,
+        })
+    }
+}

@@ -65,7 +65,7 @@ impl std::error::Error for StoreError {}
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Routing {
     /// `typed`, `unknown` or `invalid`.
-    pub class: crate::receive::Class,
+    pub class: crate::delivery::Class,
     /// The spec message, when routing chose one.
     pub message: Option<String>,
     /// The routing key seen.

@@ -1,6 +1,6 @@
 //! What the store keeps about a delivery, and what it answers.
 
-use crate::receive::Class;
+use crate::delivery::Class;
 use bytes::Bytes;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

@@ -2,7 +2,7 @@
 //! written as text.
 
 use super::StoreError;
-use crate::receive::Class;
+use crate::delivery::Class;
 
 /// The columns of a stored delivery, in the order rows are read.
 pub const COLUMNS: &str = "dedup_key, body_hash, body, headers, transport, spec, name, message, \
