@@ -359,6 +359,11 @@ fn every_vendor_example_is_forwarded_as_a_cloudevent_to_http_and_jsonl() {
         &moto,
         "print(sqs.create_queue(QueueName='certcapture')['QueueUrl'])",
     );
+    let out_queue = python(
+        &moto,
+        "print(sqs.create_queue(QueueName='events-out')['QueueUrl'])",
+    );
+    let (binary, binary_addr) = SinkServer::start();
     let (sink, sink_addr) = SinkServer::start();
     let dir = tempfile::tempdir().unwrap();
     let file = config(
@@ -367,7 +372,22 @@ fn every_vendor_example_is_forwarded_as_a_cloudevent_to_http_and_jsonl() {
         sink_addr,
         Some(&queue),
         Some(moto.endpoint()),
-        "",
+        &format!(
+            r#"
+[[sink]]
+name = "binary"
+kind = "http"
+mode = "binary"
+url = "http://{binary_addr}/events"
+
+[[sink]]
+name = "queue"
+kind = "sqs"
+queue_url = "{out_queue}"
+endpoint = "{}"
+"#,
+            moto.endpoint()
+        ),
     );
     let serve = Serve::start(&file);
     let addr = serve.addr();
@@ -535,6 +555,38 @@ fn every_vendor_example_is_forwarded_as_a_cloudevent_to_http_and_jsonl() {
     assert!(http.iter().any(|e| e["id"] == "vertex-0"));
     let ids: HashSet<&str> = http.iter().map(|e| e["id"].as_str().unwrap()).collect();
     assert_eq!(ids.len(), http.len(), "no event twice");
+    // Binary mode: attributes as ce- headers, the body as received.
+    wait_until(
+        "every event at the binary sink",
+        Duration::from_secs(60),
+        || binary.acked.lock().unwrap().len() >= want,
+    );
+    {
+        let acked = binary.acked.lock().unwrap();
+        let (headers, body) = acked
+            .iter()
+            .find(|(h, _)| h.get("ce-id").map(String::as_str) == Some("commenda-0"))
+            .expect("commenda-0 in binary mode");
+        assert_eq!(headers["ce-specversion"], "1.0");
+        assert_eq!(headers["ce-source"], "/routes/commenda");
+        assert!(headers["ce-type"].starts_with("commenda."), "{headers:?}");
+        assert_eq!(headers["ce-eventbindclass"], "typed");
+        assert!(
+            headers["ce-dataschema"].starts_with("file://"),
+            "{headers:?}"
+        );
+        assert_eq!(headers["content-type"], "application/json");
+        let data: Value = serde_json::from_str(body).unwrap();
+        assert_eq!(data["id"], "commenda-0");
+    }
+    // The SQS sink: every event a structured CloudEvent message on the queue.
+    let received = python(
+        &moto,
+        &format!(
+            "import time\nids = set()\nend = time.time() + 30\nwhile len(ids) < {want} and time.time() < end:\n    for m in sqs.receive_message(QueueUrl='{out_queue}', MaxNumberOfMessages=10, WaitTimeSeconds=1).get('Messages', []):\n        e = json.loads(m['Body'])\n        assert e['specversion'] == '1.0'\n        ids.add(e['id'])\n        sqs.delete_message(QueueUrl='{out_queue}', ReceiptHandle=m['ReceiptHandle'])\nprint(len(ids))"
+        ),
+    );
+    assert_eq!(received, want.to_string(), "events on the SQS sink");
     let content_type = &sink.acked.lock().unwrap()[0].0["content-type"];
     assert!(
         content_type.starts_with("application/cloudevents+json"),
