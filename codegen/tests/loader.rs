@@ -13,8 +13,16 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// `../shared/corpora` beside the clone; panics naming it when missing.
 fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpora")
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpora");
+    assert!(
+        path.is_dir(),
+        "the test corpora are missing: expected {}; the project's `shared` folder must sit at \
+         `../shared` beside this clone (see README, \"Before you start\")",
+        path.display()
+    );
+    path
 }
 
 #[test]

@@ -13,6 +13,12 @@ const SETS: &[(&str, &str)] = &[("required", ""), ("format", "optional/format")]
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let suite = manifest.join("../../../shared/corpora/json-schema-test-suite");
+    assert!(
+        suite.is_dir(),
+        "JSON-Schema-Test-Suite is missing: expected {}; the project's `shared` folder must sit \
+         at `../shared` beside this clone (see README, \"Before you start\")",
+        suite.display()
+    );
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     println!("cargo:rerun-if-changed={}", suite.display());
     println!(

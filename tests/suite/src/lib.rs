@@ -17,9 +17,18 @@ pub fn spec_dir(vendor: &str) -> PathBuf {
     root().join("specs").join(vendor)
 }
 
-/// `../shared/corpora/<name>` beside the repository.
+/// `../shared/corpora/<name>` beside the repository; panics naming the
+/// place when it is missing (the corpora are not in this repository: the
+/// project's `shared` folder must sit at `../shared` beside the clone).
 pub fn corpus(name: &str) -> PathBuf {
-    root().join("../shared/corpora").join(name)
+    let path = root().join("../shared/corpora").join(name);
+    assert!(
+        path.exists(),
+        "the test corpus {} is missing: clone the repository beside the project's `shared` \
+         folder, so that `../shared/corpora/{name}` exists (see README, \"Before you start\")",
+        path.display()
+    );
+    path
 }
 
 /// The vendors whose specs ship with eventbind.
