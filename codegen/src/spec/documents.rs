@@ -11,8 +11,6 @@ use std::fmt;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-/// Largest spec file read; a larger one is almost certainly not a spec.
-const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// Longest chain of `$ref`s followed before calling it a loop.
 const MAX_REF_HOPS: usize = 64;
 
@@ -134,7 +132,7 @@ impl Documents {
         {
             return Ok(known.clone());
         }
-        let value = parse_file(&path)?;
+        let value = super::parse::parse_file(&path)?;
         Ok(self.add(path, value, base))
     }
 
@@ -402,81 +400,6 @@ fn relative_to_cwd(path: &Path) -> PathBuf {
         Some(relative) => relative.to_path_buf(),
         None => path.to_path_buf(),
     }
-}
-
-pub(crate) fn parse_file(path: &Path) -> Result<Value> {
-    let metadata = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-    if metadata.len() > MAX_FILE_BYTES {
-        return Err(Error::new(
-            path,
-            "",
-            format!("file is larger than {MAX_FILE_BYTES} bytes"),
-        ));
-    }
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let is_json = path.extension().is_some_and(|e| e == "json");
-    if is_json {
-        serde_json::from_str(&text).map_err(|e| Error::new(path, "", format!("invalid JSON: {e}")))
-    } else {
-        parse_yaml(path, &text)
-    }
-}
-
-/// Parses YAML (which includes JSON) into a JSON value; scalar keys become strings.
-pub fn parse_yaml(path: &Path, text: &str) -> Result<Value> {
-    let yaml: serde_norway::Value = serde_norway::from_str(text)
-        .map_err(|e| Error::new(path, "", format!("invalid YAML: {e}")))?;
-    yaml_to_json(&yaml, path, "")
-}
-
-fn yaml_to_json(yaml: &serde_norway::Value, path: &Path, at: &str) -> Result<Value> {
-    use serde_norway::Value as Y;
-    Ok(match yaml {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(*b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                match n.as_f64().and_then(serde_json::Number::from_f64) {
-                    Some(number) => Value::Number(number),
-                    None => {
-                        return Err(Error::new(
-                            path,
-                            at,
-                            "number is not finite; JSON cannot hold it",
-                        ))
-                    }
-                }
-            }
-        }
-        Y::String(s) => Value::String(s.clone()),
-        Y::Sequence(items) => Value::Array(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| yaml_to_json(item, path, &pointer::join(at, &i.to_string())))
-                .collect::<Result<_>>()?,
-        ),
-        Y::Mapping(map) => {
-            let mut out = serde_json::Map::new();
-            for (key, value) in map {
-                let key = match key {
-                    Y::String(s) => s.clone(),
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    Y::Null => "null".to_string(),
-                    _ => return Err(Error::new(path, at, "a mapping key must be a scalar")),
-                };
-                let child = pointer::join(at, &key);
-                out.insert(key, yaml_to_json(value, path, &child)?);
-            }
-            Value::Object(out)
-        }
-        Y::Tagged(tagged) => yaml_to_json(&tagged.value, path, at)?,
-    })
 }
 
 impl Documents {

@@ -3,6 +3,7 @@
 
 pub mod documents;
 pub mod options;
+pub mod parse;
 pub mod pointer;
 pub mod refs;
 pub mod suggest;

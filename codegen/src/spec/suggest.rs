@@ -82,7 +82,7 @@ pub fn file_declaring(dir: &Path, uri: &str) -> Option<PathBuf> {
                 continue;
             }
             read += 1;
-            let Ok(value) = super::documents::parse_file(&path) else {
+            let Ok(value) = super::parse::parse_file(&path) else {
                 continue;
             };
             let Some(base) = uris::file_url(&path) else {
