@@ -130,12 +130,58 @@ fn every_example_document_and_fixture_generates_a_crate_that_compiles_without_wa
         "only {} corpus documents",
         corpus_documents.len()
     );
+    let mut replies = 0;
     for document in &corpus_documents {
-        match workspace.generate(document, &package("corpus", &corpus(), document)) {
-            Ok(_) => generated += 1,
-            Err(error) => failures.push(format!("{}: {error}", document.display())),
+        let dir = match workspace.generate(document, &package("corpus", &corpus(), document)) {
+            Ok(dir) => dir,
+            Err(error) => {
+                failures.push(format!("{}: {error}", document.display()));
+                continue;
+            }
+        };
+        generated += 1;
+        let catalog = eventbind_codegen::load(document).unwrap().catalog;
+        let source = std::fs::read_to_string(dir.join("src/lib.rs")).unwrap();
+        // Names as the documents give them: none made from an operation and a position.
+        for message in &catalog.messages {
+            let positional = catalog.operations.iter().any(|o| {
+                message
+                    .name
+                    .strip_prefix(&format!("{}Message", o.id))
+                    .is_some_and(|rest| {
+                        !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit())
+                    })
+            });
+            assert!(
+                !positional,
+                "{}: message {}",
+                document.display(),
+                message.name
+            );
         }
+        let text = std::fs::read_to_string(document).unwrap();
+        let value: serde_norway::Value = serde_norway::from_str(&text).unwrap();
+        let has_reply = value
+            .get("operations")
+            .and_then(serde_norway::Value::as_mapping)
+            .is_some_and(|ops| ops.values().any(|op| op.get("reply").is_some()));
+        for operation in catalog.operations.iter().filter(|o| o.reply_to.is_some()) {
+            assert!(
+                source.contains(&format!("pub enum {} {{", operation.enum_name)),
+                "{}: no enum for {}",
+                document.display(),
+                operation.id
+            );
+        }
+        let reply_operations = catalog
+            .operations
+            .iter()
+            .filter(|o| o.reply_to.is_some())
+            .count();
+        assert_eq!(has_reply, reply_operations > 0, "{}", document.display());
+        replies += reply_operations;
     }
+    assert!(replies >= 7, "only {replies} reply enums");
     let mut round_trips = Vec::new();
     let fixture_specs = documents(&fixtures());
     assert!(

@@ -6,8 +6,9 @@ use serde_json::Value;
 use std::path::Path;
 use std::sync::OnceLock;
 
-/// `(version, schema text)`: the versions whose schema is bundled.
-const BUNDLED: &[(&str, &str)] = &[
+/// `(version, schema text)`: the versions whose schema is bundled (as many
+/// as `validator` keeps slots for).
+const BUNDLED: [(&str, &str); 2] = [
     ("2.6.0", include_str!("../../schemas/asyncapi-2.6.0.json")),
     ("3.0.0", include_str!("../../schemas/asyncapi-3.0.0.json")),
 ];
@@ -18,20 +19,16 @@ pub fn bundled_schema(version: &str) -> Option<Value> {
     serde_json::from_str(text).ok()
 }
 
-/// One compiled validator per bundled version, built on first use.
+/// The compiled validator of a bundled version, built on first use (only
+/// the version a document names: compiling one takes most of a run).
 fn validator(version: &str) -> Option<&'static jsonschema::Validator> {
-    static VALIDATORS: OnceLock<Vec<(&'static str, Option<jsonschema::Validator>)>> =
-        OnceLock::new();
-    let validators = VALIDATORS.get_or_init(|| {
-        BUNDLED
-            .iter()
-            .map(|(v, _)| (*v, bundled_schema(v).and_then(|s| compile(&s))))
-            .collect()
-    });
-    validators
-        .iter()
-        .find(|(v, _)| *v == version)
-        .and_then(|(_, validator)| validator.as_ref())
+    static VALIDATORS: [OnceLock<Option<jsonschema::Validator>>; 2] =
+        [OnceLock::new(), OnceLock::new()];
+    let index = BUNDLED.iter().position(|(v, _)| *v == version)?;
+    VALIDATORS
+        .get(index)?
+        .get_or_init(|| bundled_schema(version).and_then(|s| compile(&s)))
+        .as_ref()
 }
 
 /// A validator for an official schema: its draft (07), and its own
