@@ -63,6 +63,9 @@ fn definitions_spec(n: usize) -> serde_json::Value {
     )
 }
 
+/// A shape of spec, the function making one of `n` elements, and the sizes tried.
+type Shape = (&'static str, fn(usize) -> serde_json::Value, [usize; 3]);
+
 fn main() {
     let dir = std::env::temp_dir().join(format!("eventbind-bounded-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -70,7 +73,7 @@ fn main() {
         "{:<12} {:>8} {:>10} {:>12}",
         "shape", "n", "seconds", "µs/element"
     );
-    let shapes: [(&str, fn(usize) -> serde_json::Value, [usize; 3]); 3] = [
+    let shapes: [Shape; 3] = [
         ("enum", enum_spec, [1_000, 10_000, 100_000]),
         ("members", members_spec, [200, 2_000, 20_000]),
         ("definitions", definitions_spec, [100, 1_000, 10_000]),

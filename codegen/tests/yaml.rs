@@ -28,7 +28,7 @@ fn an_alias_bomb_is_refused() {
     let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
     for level in 1..9 {
         let previous = format!("*a{}", level - 1);
-        let list = vec![previous.as_str(); 9].join(", ");
+        let list = [previous.as_str(); 9].join(", ");
         text.push_str(&format!("a{level}: &a{level} [{list}]\n"));
     }
     let error = load("bomb.yaml", &text);
