@@ -152,7 +152,7 @@ pub fn load_with(path: &Path, load_options: &LoadOptions) -> Result<Loaded> {
         Err(error) if error.pointer.ends_with("/$ref") => {
             return Err(every_unresolved_ref(&root, load_options, error))
         }
-        Err(error) => return Err(error),
+        Err(error) => return Err(documents.locate_error(error)),
     };
     Ok(Loaded {
         catalog,

@@ -100,6 +100,9 @@ pub struct Documents {
     /// folder of that URI: a relative `$ref` under the `$id` names a file
     /// beside it on disk.
     id_folders: Vec<(String, PathBuf)>,
+    /// Documents made from a node of the spec (Avro as JSON Schema), by path,
+    /// with that node: errors in them are reported there.
+    derived: BTreeMap<PathBuf, Location>,
 }
 
 impl Documents {
@@ -144,7 +147,25 @@ impl Documents {
         name.push(format!(".{kind}{}.json", from.pointer));
         let path = PathBuf::from(name);
         self.files.insert(path.clone(), Arc::new(value));
+        self.derived.insert(path.clone(), from.clone());
         path
+    }
+
+    /// An error inside a derived document, told at the spec node it was
+    /// made from (the derived file is not on disk); other errors unchanged.
+    pub fn locate_error(&self, error: Error) -> Error {
+        match self.derived.get(&error.file) {
+            Some(from) => from.error(format!(
+                "{} (at {} of the JSON Schema this converts to)",
+                error.message,
+                if error.pointer.is_empty() {
+                    "the root"
+                } else {
+                    &error.pointer
+                }
+            )),
+            None => error,
+        }
     }
 
     fn add(&mut self, path: PathBuf, value: Value, base: Option<Url>) -> PathBuf {
