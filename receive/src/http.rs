@@ -35,6 +35,7 @@ pub struct HttpReceiver {
     content_types: Vec<String>,
     success: StatusCode,
     body_limit: usize,
+    body_read_timeout: std::time::Duration,
 }
 
 struct Shared {
@@ -43,11 +44,13 @@ struct Shared {
     methods: Vec<Method>,
     content_types: Vec<String>,
     success: StatusCode,
+    body_limit: usize,
+    body_read_timeout: std::time::Duration,
 }
 
 impl HttpReceiver {
     /// Mounted at `/`, `POST` only, `application/json` (and `*/*+json`),
-    /// 200 on success, bodies up to 1 MiB.
+    /// 200 on success, bodies up to 1 MiB read within 30 seconds.
     pub fn new(process: impl Process) -> Self {
         Self::shared(Arc::new(process))
     }
@@ -63,6 +66,7 @@ impl HttpReceiver {
             content_types: vec!["application/json".into()],
             success: StatusCode::OK,
             body_limit: 1 << 20,
+            body_read_timeout: std::time::Duration::from_secs(30),
         }
     }
 
@@ -108,6 +112,13 @@ impl HttpReceiver {
         self
     }
 
+    /// Answer 408 when the body has not arrived within `timeout` (a client
+    /// sending slowly holds a connection no longer).
+    pub fn body_read_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.body_read_timeout = timeout;
+        self
+    }
+
     /// The router, to serve as is or merge into an application's router.
     pub fn into_router(self) -> axum::Router {
         let shared = Arc::new(Shared {
@@ -116,6 +127,8 @@ impl HttpReceiver {
             methods: self.methods,
             content_types: self.content_types,
             success: self.success,
+            body_limit: self.body_limit,
+            body_read_timeout: self.body_read_timeout,
         });
         axum::Router::new()
             .route(&self.path, axum::routing::any(receive))
@@ -159,10 +172,23 @@ async fn receive(
             .iter()
             .filter_map(|(n, v)| Some((n.as_str(), v.to_str().ok()?.to_owned()))),
     );
-    let body = match Bytes::from_request(request, &()).await {
-        Ok(body) => body,
-        Err(rejection) => return plain(rejection.status(), &rejection.body_text()),
-    };
+    // A declared length over the limit is answered at once, not read.
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > shared.body_limit as u64) {
+        return plain(StatusCode::PAYLOAD_TOO_LARGE, "body larger than the limit");
+    }
+    let body =
+        match tokio::time::timeout(shared.body_read_timeout, Bytes::from_request(request, &()))
+            .await
+        {
+            Ok(Ok(body)) => body,
+            Ok(Err(rejection)) => return plain(rejection.status(), &rejection.body_text()),
+            Err(_) => return plain(StatusCode::REQUEST_TIMEOUT, "the body was not sent in time"),
+        };
     let delivery = Delivery {
         body,
         headers,
@@ -238,17 +264,22 @@ fn accepts(accepted: &[String], content_type: Option<&str>) -> bool {
 }
 
 /// Serves `router` on an already bound listener until `shutdown` resolves,
-/// then lets requests in flight finish.
+/// then lets requests in flight finish; with the default [`ServerLimits`]
+/// (see [`crate::server::serve`] to choose them).
+///
+/// [`ServerLimits`]: crate::server::ServerLimits
 pub async fn serve(
     listener: std::net::TcpListener,
     router: axum::Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    listener.set_nonblocking(true)?;
-    let listener = tokio::net::TcpListener::from_std(listener)?;
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    crate::server::serve(
+        listener,
+        router,
+        crate::server::ServerLimits::default(),
+        shutdown,
+    )
+    .await
 }
 
 #[cfg(test)]

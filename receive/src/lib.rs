@@ -18,6 +18,8 @@ pub mod receive;
 pub mod redact;
 #[cfg(any(feature = "http", feature = "sqs"))]
 pub mod serve;
+#[cfg(feature = "http")]
+pub mod server;
 #[cfg(feature = "sqs")]
 pub mod sqs;
 pub mod standard_webhooks;
