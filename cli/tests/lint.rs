@@ -180,6 +180,19 @@ components:
         .unwrap()
         .contains("\"user_id\""));
 
+    // Slack's RTM gives two messages the same `type`: said, at the operation.
+    let slack = corpora().join("asyncapi-spec-examples/v3.0.0/slack-rtm-asyncapi.yml");
+    let (code, report) = lint(&slack);
+    assert_eq!(code, 0, "{report:#}");
+    let shared = findings(&report, "generation");
+    assert_eq!(shared.len(), 1, "{report:#}");
+    assert_eq!(shared[0]["pointer"], "/operations/sendMessages");
+    assert!(shared[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("botAdded, botChanged of operation sendMessages all pin /type to \"bot_added\""));
+    assert_eq!(findings(&report, "indistinguishable-messages").len(), 1);
+
     let ids = repo().join("codegen/tests/fixtures/asyncapi/ids");
     let (code, report) = lint(&ids);
     assert_eq!(code, 0);

@@ -30,7 +30,7 @@ pub struct Finding {
     /// How bad it is.
     pub severity: Severity,
     /// Which check found it: `schema` (the official AsyncAPI JSON Schema),
-    /// `load`, `indistinguishable-messages`, `one-example-enum`,
+    /// `load`, `generation`, `indistinguishable-messages`, `one-example-enum`,
     /// `ref-under-id` or `name-collision`.
     pub rule: String,
     /// The file it is in.

@@ -15,7 +15,7 @@ pub fn findings(spec: &Path, document: &Path) -> Vec<Finding> {
         Ok(loaded) => loaded,
         Err(error) => return load_findings(&error),
     };
-    let mut out = Vec::new();
+    let mut out = generation_warnings(&loaded.catalog.warnings);
     indistinguishable_messages(&loaded, document, &mut out);
     name_collisions(&loaded.catalog, &mut out);
     let files: Vec<PathBuf> = loaded.documents.files().cloned().collect();
@@ -70,6 +70,26 @@ fn load_findings(error: &eventbind_codegen::Error) -> Vec<Finding> {
         first,
         suggestion(first),
     )]
+}
+
+/// What generation warns about (a keyword or format not checked, a payload
+/// kept as JSON, messages sharing a routing value), each at its node.
+fn generation_warnings(warnings: &[String]) -> Vec<Finding> {
+    warnings
+        .iter()
+        .filter_map(|warning| {
+            let (place, message) = warning.split_once(": ")?;
+            let (file, pointer) = place.split_once('#')?;
+            Some(Finding::new(
+                Severity::Warning,
+                "generation",
+                Path::new(file),
+                pointer,
+                message,
+                "the generated code does not check or type this as the schema says; see the message",
+            ))
+        })
+        .collect()
 }
 
 /// Operations of several messages that nothing in the body tells apart.

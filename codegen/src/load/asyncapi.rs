@@ -1,7 +1,7 @@
 //! AsyncAPI documents: 2.x (channel-centric: `subscribe`/`publish` per channel)
 //! and 3.x (operation-centric) normalised into the same catalog.
 
-use super::body_route::payload_route;
+use super::body_route::{infer, Inferred};
 use super::messages::MessageReader;
 use super::operations::{v2_operations, v3_operations};
 use super::routes::route_keys;
@@ -102,16 +102,29 @@ pub fn load(
             });
         // Without options, a field every payload pins to its own values routes.
         let inferred = match route_origin {
-            RouteOrigin::Default => payload_route(&catalog, documents, &raw.messages),
-            _ => None,
+            RouteOrigin::Default => infer(&catalog, documents, &raw.messages),
+            _ => Inferred::Nothing,
         };
+        if let Inferred::Shared {
+            pointer,
+            value,
+            messages,
+        } = &inferred
+        {
+            catalog.warnings.push(format!(
+                "{}: messages {} of operation {id} all pin {pointer} to {value:?}: the body \
+                 cannot tell them apart, so their names come from outside it",
+                raw.at,
+                messages.join(", ")
+            ));
+        }
         let (route, route_origin, messages) = match inferred {
-            Some((pointer, messages)) => (
+            Inferred::Routed(pointer, messages) => (
                 RouteRule::Field { pointer },
                 RouteOrigin::Payloads,
                 messages,
             ),
-            None => {
+            _ => {
                 let messages = route_keys(&mut catalog, &route, &raw.messages, &raw.at)?;
                 (route, route_origin, messages)
             }

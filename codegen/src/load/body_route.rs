@@ -18,13 +18,56 @@ const MAX_VISITS: usize = 256;
 /// Pinned values by JSON Pointer, for one payload.
 type Pins = BTreeMap<String, Vec<String>>;
 
-/// The pointer the messages `names` are told apart by, with each message's
-/// keys; `None` when there are fewer than two messages or no such field.
-pub fn payload_route(
+/// What the payloads of an operation's messages say about routing.
+pub enum Inferred {
+    /// Every message pins the field at this pointer to values of its own.
+    Routed(String, Vec<RoutedMessage>),
+    /// Every message pins the field at this pointer, but these messages
+    /// share this value: the body cannot tell them apart.
+    Shared {
+        /// The field.
+        pointer: String,
+        /// The value pinned by more than one message.
+        value: String,
+        /// The messages that pin it.
+        messages: Vec<String>,
+    },
+    /// Fewer than two messages, or no field pinned by all.
+    Nothing,
+}
+
+/// How the messages `names` are told apart by their payloads.
+pub fn infer(catalog: &Catalog, documents: &mut Documents, names: &[String]) -> Inferred {
+    match payload_route(catalog, documents, names) {
+        Some((pointer, messages)) => Inferred::Routed(pointer, messages),
+        None => shared_value(catalog, documents, names).unwrap_or(Inferred::Nothing),
+    }
+}
+
+/// The first value two messages share at a field every message pins.
+fn shared_value(
     catalog: &Catalog,
     documents: &mut Documents,
     names: &[String],
-) -> Option<(String, Vec<RoutedMessage>)> {
+) -> Option<Inferred> {
+    let all = all_pins(catalog, documents, names)?;
+    let pointer = common_pointers(&all).into_iter().next()?;
+    let mut owners: BTreeMap<&String, Vec<String>> = BTreeMap::new();
+    for (name, pins) in names.iter().zip(&all) {
+        for value in &pins[pointer] {
+            owners.entry(value).or_default().push(name.clone());
+        }
+    }
+    let (value, messages) = owners.into_iter().find(|(_, m)| m.len() > 1)?;
+    Some(Inferred::Shared {
+        pointer: pointer.clone(),
+        value: value.clone(),
+        messages,
+    })
+}
+
+/// Each message's pins, `None` when a message has no payload schema.
+fn all_pins(catalog: &Catalog, documents: &mut Documents, names: &[String]) -> Option<Vec<Pins>> {
     if names.len() < 2 {
         return None;
     }
@@ -36,13 +79,28 @@ pub fn payload_route(
         collect(documents, &at, "", 0, &mut pins);
         all.push(pins);
     }
-    // Candidates every payload pins, shortest (then first in order) first.
+    Some(all)
+}
+
+/// Pointers every payload pins, shortest (then first in order) first.
+fn common_pointers(all: &[Pins]) -> Vec<&String> {
     let mut candidates: Vec<&String> = all[0]
         .keys()
         .filter(|p| all.iter().all(|pins| pins.contains_key(*p)))
         .collect();
     candidates.sort_by_key(|p| (p.matches('/').count(), p.len()));
-    let pointer = candidates.into_iter().find(|p| {
+    candidates
+}
+
+/// The pointer the messages `names` are told apart by, with each message's
+/// keys; `None` when there are fewer than two messages or no such field.
+fn payload_route(
+    catalog: &Catalog,
+    documents: &mut Documents,
+    names: &[String],
+) -> Option<(String, Vec<RoutedMessage>)> {
+    let all = all_pins(catalog, documents, names)?;
+    let pointer = common_pointers(&all).into_iter().find(|p| {
         let mut seen = std::collections::BTreeSet::new();
         all.iter()
             .all(|pins| pins[*p].iter().all(|value| seen.insert(value.clone())))
