@@ -8,6 +8,5 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(Some(file)) = CaptureFile::parse(data) {
         let _ = file.body_for_reading();
         let _ = file.exact_body();
-        let _ = file.to_file_bytes();
     }
 });
