@@ -19,6 +19,9 @@ fn octokit_bindings_generate_and_pass_cargo_check() {
         .arg(&schema)
         .arg("--out")
         .arg(&crate_dir)
+        // Outside the workspace, the runtime beside it (not a published version).
+        .arg("--runtime")
+        .arg(format!("path={}", repo.join("runtime").display()))
         .output()
         .unwrap();
     assert!(

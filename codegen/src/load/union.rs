@@ -88,8 +88,12 @@ impl SchemaConverter<'_> {
             let branch_location = location.join(keyword).join(&index.to_string());
             let mut variant_name = self.variant_name(&branch_location, branch)?;
             if variants.iter().any(|v| v.name == variant_name) {
-                // Nothing of its own names the branch: its position does.
-                variant_name = format!("{variant_name}{index}");
+                // Named like an earlier branch: a member only this branch
+                // declares tells it apart, else its position does.
+                variant_name = match distinguishing_member(branches, index) {
+                    Some(member) => format!("{variant_name}With{}", type_name(member)),
+                    None => format!("{variant_name}{index}"),
+                };
             }
             if variants.iter().any(|v| v.name == variant_name) {
                 // Branches that cannot be told apart by name: the value stays
@@ -289,4 +293,32 @@ pub(crate) fn pinned_member(schema: &Value) -> Option<String> {
             _ => None,
         }
     })
+}
+
+/// The first member (required ones first) that branch `index` declares and
+/// no other branch does: what tells objects alike in title apart.
+fn distinguishing_member(branches: &[Value], index: usize) -> Option<&str> {
+    fn members(branch: &Value) -> Vec<&str> {
+        let required = branch
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str);
+        let declared = branch
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|p| p.keys().map(String::as_str));
+        required.chain(declared).collect()
+    }
+    let others: std::collections::HashSet<&str> = branches
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != index)
+        .flat_map(|(_, branch)| members(branch))
+        .collect();
+    members(&branches[index])
+        .into_iter()
+        .find(|member| !others.contains(member))
 }
