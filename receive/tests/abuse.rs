@@ -148,7 +148,10 @@ fn idle_connections_are_closed_by_the_timeout_while_others_are_answered() {
         let mut rest = Vec::new();
         // Our read timeout would end this with an error: only the server's close ends it well.
         let closed = stream.read_to_end(&mut rest);
-        assert!(closed.is_ok(), "an idle connection was left open: {closed:?}");
+        assert!(
+            closed.is_ok(),
+            "an idle connection was left open: {closed:?}"
+        );
         let text = String::from_utf8_lossy(&rest);
         assert!(
             rest.is_empty() || text.starts_with("HTTP/1.1 408"),
