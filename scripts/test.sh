@@ -52,5 +52,5 @@ if ! python3 -c "import yaml, jsonschema" 2>/dev/null; then
     python3 -m pip install --quiet pyyaml jsonschema
 fi
 
-cargo test --workspace --locked
+cargo test --workspace --locked --all-features
 python3 scripts/check_specs.py
