@@ -14,7 +14,12 @@ use std::fmt::Debug;
 fn agree<E: Route + PartialEq + Debug>(name: Option<&str>, bytes: &[u8]) {
     let quick = route::<E>(name, bytes);
     let checked = checked_route::<E>(name, bytes);
-    assert_eq!(quick, checked, "{name:?} {:?}", String::from_utf8_lossy(bytes));
+    assert_eq!(
+        quick,
+        checked,
+        "{name:?} {:?}",
+        String::from_utf8_lossy(bytes)
+    );
 }
 
 fuzz_target!(|data: &[u8]| {
