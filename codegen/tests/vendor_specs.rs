@@ -225,8 +225,8 @@ fn untitled_things_are_named_from_what_they_hold_before_their_position() {
     );
     assert_eq!(
         variants("DrawingAnchorsItem"),
-        ["Object", "Object1"],
-        "alike branches: by position, still typed"
+        ["Object", "ObjectWithY"],
+        "alike branches: by a member only the later one declares, still typed"
     );
     let TyKind::Array { items } = field_type(&catalog, "Drawing", "layers") else {
         panic!("layers is an array")
