@@ -71,8 +71,11 @@ fn two_replicas_on_postgres_handle_each_delivery_once_and_take_over_a_killed_one
         "1500",
         "--recover-ms",
         "300",
+        // Long enough that, whenever the kill lands, A holds claimed
+        // deliveries mid-handler (on a loaded machine a short handler can
+        // leave it holding none, and then nothing is there to take over).
         "--work-ms",
-        "3",
+        "25",
     ];
     let mut a = Testbed::start(&postgres.url(), &log_a, &flags);
     let b = Testbed::start(&postgres.url(), &log_b, &flags);
