@@ -66,7 +66,11 @@ fn two_replicas_on_postgres_handle_each_delivery_once_and_take_over_a_killed_one
     let postgres = Postgres::start();
     let dir = tempfile::tempdir().unwrap();
     let (log_a, log_b) = (dir.path().join("a.log"), dir.path().join("b.log"));
+    let hold = dir.path().join("hold");
+    let hold_flag = hold.display().to_string();
     let flags = [
+        "--hold",
+        hold_flag.as_str(),
         "--lease-ms",
         "1500",
         "--recover-ms",
@@ -86,11 +90,43 @@ fn two_replicas_on_postgres_handle_each_delivery_once_and_take_over_a_killed_one
     let senders_b = send_all(b.addr, Arc::clone(&next_b), Arc::clone(&acked_b));
     // Mid-run: once a third of the deliveries reached replica A.
     let deadline = Instant::now() + Duration::from_secs(60);
+    // Mid-run (a third of the deliveries sent to A), at a moment A holds a
+    // lease: a handler it began whose delivery it has not acknowledged.
+    let started_a = dir.path().join("a.log.started");
+    let holds_a_lease = || {
+        let acked: HashSet<String> = acked_a
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|k| format!("p-{k}"))
+            .collect();
+        runs(&started_a).keys().any(|key| !acked.contains(key))
+    };
     while next_a.load(Ordering::SeqCst) < DELIVERIES / 3 {
         assert!(Instant::now() < deadline, "replica A is not receiving");
-        std::thread::sleep(Duration::from_millis(5));
+        std::thread::sleep(Duration::from_millis(2));
     }
+    // Handlers now wait before finishing, so what A has begun it still holds.
+    std::fs::write(&hold, b"").unwrap();
+    while !holds_a_lease() {
+        assert!(Instant::now() < deadline, "replica A began no handler");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let held_at_kill: Vec<String> = {
+        let acked: HashSet<String> = acked_a
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|k| format!("p-{k}"))
+            .collect();
+        runs(&started_a)
+            .keys()
+            .filter(|k| !acked.contains(*k))
+            .cloned()
+            .collect()
+    };
     a.kill();
+    std::fs::remove_file(&hold).unwrap();
     for sender in senders_a.into_iter().chain(senders_b) {
         sender.join().unwrap();
     }
@@ -150,6 +186,12 @@ fn two_replicas_on_postgres_handle_each_delivery_once_and_take_over_a_killed_one
         taken_over >= 1,
         "no delivery leased by the killed replica was taken over"
     );
+    // What A had begun when it was killed was finished by B, after the lease.
+    for key in &held_at_kill {
+        let stored = stored[key.as_str()];
+        assert!(stored.attempts >= 2, "{key} was not taken over: {stored:?}");
+        assert_eq!(runs_b.get(key), Some(&1), "{key} is B's to run once");
+    }
     drop(store);
 
     // The database goes away under the survivor: retry-later, never 2xx.

@@ -22,6 +22,9 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let (mut store, mut log, mut lease, mut recover, mut work) =
         (None, None, 60_000u64, 0u64, 0u64);
+    // While this file exists, handlers wait before finishing: a test can
+    // then kill the process knowing it holds leases.
+    let mut hold: Option<std::path::PathBuf> = None;
     while let Some(flag) = args.next() {
         let value = args
             .next()
@@ -33,6 +36,7 @@ fn main() {
             "--lease-ms" => lease = number(),
             "--recover-ms" => recover = number(),
             "--work-ms" => work = number(),
+            "--hold" => hold = Some(std::path::PathBuf::from(value.clone())),
             other => panic!("unknown flag {other}"),
         }
     }
@@ -51,9 +55,16 @@ fn main() {
             .append(true)
             .open(&log)
             .expect("the log opens");
+        let started = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(format!("{log}.started"))
+            .expect("the started log opens");
         let dispatcher = Logging {
             file: Arc::new(Mutex::new(file)),
+            started: Arc::new(Mutex::new(started)),
             work: Duration::from_millis(work),
+            hold,
         };
         let receiver = Arc::new(
             Receiver::new(dispatcher)
@@ -84,7 +95,11 @@ fn main() {
 /// Every JSON body is typed; handling appends the dedup key to the log.
 struct Logging {
     file: Arc<Mutex<File>>,
+    /// `<log>.started`: each key whose handler began (its claim is leased),
+    /// so a test can kill the process while it holds leases.
+    started: Arc<Mutex<File>>,
     work: Duration,
+    hold: Option<std::path::PathBuf>,
 }
 
 impl Handle for Logging {
@@ -104,8 +119,16 @@ impl Handle for Logging {
 
     fn handle(&self, (): (), context: Context) -> BoxFuture<'_, Disposition> {
         Box::pin(async move {
+            let _ = self
+                .started
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .write_all(format!("{}\n", context.dedup_key()).as_bytes());
             if !self.work.is_zero() {
                 tokio::time::sleep(self.work).await;
+            }
+            while self.hold.as_ref().is_some_and(|hold| hold.exists()) {
+                tokio::time::sleep(Duration::from_millis(5)).await;
             }
             // One write(2) per line with O_APPEND: whole lines even with two
             // processes on one file, and in the kernel (so kept through a
