@@ -88,43 +88,34 @@ fn two_replicas_on_postgres_handle_each_delivery_once_and_take_over_a_killed_one
     let acked_b: Arc<Mutex<HashSet<usize>>> = Arc::default();
     let senders_a = send_all(a.addr, Arc::clone(&next_a), Arc::clone(&acked_a));
     let senders_b = send_all(b.addr, Arc::clone(&next_b), Arc::clone(&acked_b));
-    // Mid-run: once a third of the deliveries reached replica A.
-    let deadline = Instant::now() + Duration::from_secs(60);
     // Mid-run (a third of the deliveries sent to A), at a moment A holds a
-    // lease: a handler it began whose delivery it has not acknowledged.
+    // lease: a handler it began and has not finished.
+    let deadline = Instant::now() + Duration::from_secs(60);
     let started_a = dir.path().join("a.log.started");
-    let holds_a_lease = || {
-        let acked: HashSet<String> = acked_a
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|k| format!("p-{k}"))
+    // Handlers A began and has not finished: with the hold on, a handler
+    // that has not logged its key cannot finish, so A holds its lease.
+    let held_by_a = || -> Vec<String> {
+        let finished = runs(&log_a);
+        let mut held: Vec<String> = runs(&started_a)
+            .into_keys()
+            .filter(|key| !finished.contains_key(key))
             .collect();
-        runs(&started_a).keys().any(|key| !acked.contains(key))
+        held.sort();
+        held
     };
     while next_a.load(Ordering::SeqCst) < DELIVERIES / 3 {
         assert!(Instant::now() < deadline, "replica A is not receiving");
         std::thread::sleep(Duration::from_millis(2));
     }
-    // Handlers now wait before finishing, so what A has begun it still holds.
+    // Handlers now wait before finishing, so what A has begun it still holds
+    // (those already past the hold finish first).
     std::fs::write(&hold, b"").unwrap();
-    while !holds_a_lease() {
+    std::thread::sleep(Duration::from_millis(100));
+    while held_by_a().is_empty() {
         assert!(Instant::now() < deadline, "replica A began no handler");
         std::thread::sleep(Duration::from_millis(2));
     }
-    let held_at_kill: Vec<String> = {
-        let acked: HashSet<String> = acked_a
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|k| format!("p-{k}"))
-            .collect();
-        runs(&started_a)
-            .keys()
-            .filter(|k| !acked.contains(*k))
-            .cloned()
-            .collect()
-    };
+    let held_at_kill = held_by_a();
     a.kill();
     std::fs::remove_file(&hold).unwrap();
     for sender in senders_a.into_iter().chain(senders_b) {
