@@ -385,6 +385,11 @@ name = "queue"
 kind = "sqs"
 queue_url = "{out_queue}"
 endpoint = "{}"
+# A send that fails (moto answering slowly at first) is retried soon, not
+# after the default backoff of up to a minute.
+max_attempts = 1000
+backoff_initial_ms = 20
+backoff_max_ms = 300
 "#,
             moto.endpoint()
         ),
