@@ -128,11 +128,17 @@ fn items(catalog: &Catalog) -> (TokenStream, Uses) {
     body.extend(types);
     // `chrono`, `uuid` and `serde_json` come through the runtime, so a crate
     // using the generated code lists only `eventbind-runtime` and `serde`.
-    let reexports: Vec<proc_macro2::Ident> = ["chrono", "serde_json", "uuid"]
-        .into_iter()
-        .filter(|name| mentions(&body, name))
-        .map(|name| quote::format_ident!("{name}"))
-        .collect();
+    // The type emitter records chrono and uuid as it writes them; serde_json
+    // is written in many places, so the tokens are looked through once for it.
+    let reexports: Vec<proc_macro2::Ident> = [
+        ("chrono", uses.chrono),
+        ("serde_json", mentions(&body, "serde_json")),
+        ("uuid", uses.uuid),
+    ]
+    .into_iter()
+    .filter(|(_, used)| *used)
+    .map(|(name, _)| quote::format_ident!("{name}"))
+    .collect();
     let reexport_import = match reexports.as_slice() {
         [] => TokenStream::new(),
         [one] => quote!(use eventbind_runtime::#one;),
