@@ -6,7 +6,9 @@
 //! existing file, even one written by another process), and the directory is
 //! fsynced so the new name is durable too. Only then does the receiver answer.
 //! A crash before that leaves at most a hidden `.tmp` file, never a
-//! half-written capture, and the sender retries because it got no answer.
+//! half-written capture, and the sender retries because it got no answer;
+//! the next `open` of the folder removes such files left by processes that
+//! are gone.
 
 use super::format::Delivery;
 use std::collections::HashMap;
@@ -16,6 +18,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
+/// How a temporary file's name begins; the writer's process id follows.
+const TEMP_PREFIX: &str = ".eventbind-capture-";
+
+/// A folder of capture files.
 pub struct Store {
     dir: PathBuf,
     /// Next counter per event name, found by scanning the folder on first use.
@@ -27,6 +33,7 @@ impl Store {
     /// A store writing into `dir`, created if missing.
     pub fn open(dir: &Path) -> io::Result<Store> {
         fs::create_dir_all(dir)?;
+        remove_stale_temporaries(dir);
         Ok(Store {
             dir: dir.to_path_buf(),
             next: Mutex::new(HashMap::new()),
@@ -41,7 +48,7 @@ impl Store {
     /// Writes one delivery durably; returns the file's path.
     pub fn save(&self, delivery: &Delivery) -> io::Result<PathBuf> {
         let temp = self.dir.join(format!(
-            ".eventbind-capture-{}-{}.tmp",
+            "{TEMP_PREFIX}{}-{}.tmp",
             std::process::id(),
             self.temp.fetch_add(1, Ordering::Relaxed)
         ));
@@ -103,4 +110,57 @@ fn highest_counter(dir: &Path, event: &str) -> u64 {
         })
         .max()
         .unwrap_or(0)
+}
+
+/// Removes the temporary files of writers that crashed: those named for a
+/// process that no longer runs. A live writer's file is left alone, since
+/// another receiver may be writing into the same folder right now.
+fn remove_stale_temporaries(dir: &Path) {
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name();
+        let Some(writer) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(TEMP_PREFIX))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if !process_is_running(writer) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether process `pid` runs. Where that cannot be told (no `/proc`), it
+/// is taken to run, so that nothing in use is ever removed.
+fn process_is_running(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    let proc = Path::new("/proc");
+    !proc.join("self").exists() || proc.join(pid.to_string()).exists()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_crashed_writers_temporary_file_is_removed_and_a_live_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        // pid_max is at most 2^22 on Linux: no process has this id.
+        let crashed = dir.path().join(format!("{TEMP_PREFIX}{}-0.tmp", u32::MAX));
+        let live = dir
+            .path()
+            .join(format!("{TEMP_PREFIX}{}-0.tmp", std::process::id()));
+        let capture = dir.path().join("order.created-1.json");
+        for file in [&crashed, &live, &capture] {
+            fs::write(file, b"{}").unwrap();
+        }
+        Store::open(dir.path()).unwrap();
+        assert!(!crashed.exists(), "a dead writer's temporary file stayed");
+        assert!(live.exists(), "a running writer's temporary file was removed");
+        assert!(capture.exists());
+    }
 }
