@@ -160,7 +160,10 @@ mod tests {
         }
         Store::open(dir.path()).unwrap();
         assert!(!crashed.exists(), "a dead writer's temporary file stayed");
-        assert!(live.exists(), "a running writer's temporary file was removed");
+        assert!(
+            live.exists(),
+            "a running writer's temporary file was removed"
+        );
         assert!(capture.exists());
     }
 }
