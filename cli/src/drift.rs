@@ -107,7 +107,23 @@ pub struct Unrouted {
 /// named from outside the body); without it the name comes from the
 /// capture's recorded path, its event, or the file name (`<event>-<n>.json`).
 pub fn drift(spec: &Path, inputs: &[PathBuf], message: Option<&str>) -> Result<Report> {
-    let loaded = eventbind_codegen::load(spec)?;
+    drift_with(
+        spec,
+        &eventbind_codegen::LoadOptions::default(),
+        inputs,
+        message,
+    )
+}
+
+/// [`drift`], the spec read with `options` (the folders it may read, the
+/// largest file).
+pub fn drift_with(
+    spec: &Path,
+    options: &eventbind_codegen::LoadOptions,
+    inputs: &[PathBuf],
+    message: Option<&str>,
+) -> Result<Report> {
+    let loaded = eventbind_codegen::load_with(spec, options)?;
     let router = Router::for_spec(&loaded)?;
     let names: Vec<String> = router.message_names().map(str::to_string).collect();
     let files = payload::json_files(inputs)?;

@@ -106,6 +106,20 @@ impl Builder {
         self
     }
 
+    /// Files under `dir` may be read too, as `$ref` targets (by default only
+    /// each spec's folder and everything under it): see [`LoadOptions::allow_root`].
+    pub fn allow_root(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.load_options = self.load_options.allow_root(dir);
+        self
+    }
+
+    /// The largest spec file read, in bytes (by default 64 MiB): see
+    /// [`LoadOptions::max_file_size`].
+    pub fn max_file_size(mut self, bytes: u64) -> Self {
+        self.load_options = self.load_options.max_file_size(bytes);
+        self
+    }
+
     /// With [`Builder::crate_files`]: the one spec added with [`Builder::spec`]
     /// is written into the output folder itself, not a folder named after it.
     pub fn single_crate(mut self, single: bool) -> Self {

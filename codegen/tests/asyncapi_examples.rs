@@ -18,6 +18,17 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/asyncapi")
 }
 
+/// How a corpus document is read: the social-media example's services share
+/// `../common`, outside each service's own folder (the default root), so
+/// that folder is allowed explicitly.
+fn corpus_options() -> eventbind_codegen::LoadOptions {
+    ["v2.6.0", "v3.0.0"]
+        .iter()
+        .fold(eventbind_codegen::LoadOptions::default(), |options, v| {
+            options.allow_root(corpus().join(v).join("social-media/common"))
+        })
+}
+
 /// The AsyncAPI documents under `dir` (schema files they reference are not).
 fn documents(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -132,7 +143,8 @@ fn every_example_document_and_fixture_generates_a_crate_that_compiles_without_wa
     );
     let mut replies = 0;
     for document in &corpus_documents {
-        let dir = match workspace.generate(document, &package("corpus", &corpus(), document)) {
+        let package = package("corpus", &corpus(), document);
+        let dir = match workspace.generate(document, &corpus_options(), &package) {
             Ok(dir) => dir,
             Err(error) => {
                 failures.push(format!("{}: {error}", document.display()));
@@ -140,7 +152,9 @@ fn every_example_document_and_fixture_generates_a_crate_that_compiles_without_wa
             }
         };
         generated += 1;
-        let catalog = eventbind_codegen::load(document).unwrap().catalog;
+        let catalog = eventbind_codegen::load_with(document, &corpus_options())
+            .unwrap()
+            .catalog;
         let source = std::fs::read_to_string(dir.join("src/lib.rs")).unwrap();
         // Names as the documents give them: none made from an operation and a position.
         for message in &catalog.messages {
@@ -191,7 +205,7 @@ fn every_example_document_and_fixture_generates_a_crate_that_compiles_without_wa
     );
     for spec in &fixture_specs {
         let package = package("fixture", &fixtures(), spec);
-        let dir = match workspace.generate(spec, &package) {
+        let dir = match workspace.generate(spec, &Default::default(), &package) {
             Ok(dir) => dir,
             Err(error) => {
                 failures.push(format!("{}: {error}", spec.display()));

@@ -19,6 +19,8 @@ pub struct Args {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    files: super::files::Files,
 }
 
 pub fn run(args: Args) -> Result<i32> {
@@ -32,8 +34,9 @@ pub fn run(args: Args) -> Result<i32> {
         (Some(_), _) => return Err(Error::new("", "", "with --git, give one spec")),
         (None, _) => return Err(Error::new("", "", "give two specs: OLD NEW")),
     };
-    let old = eventbind_codegen::load(old)?;
-    let new = eventbind_codegen::load(new)?;
+    let options = args.files.load_options();
+    let old = eventbind_codegen::load_with(old, &options)?;
+    let new = eventbind_codegen::load_with(new, &options)?;
     let report = diff::diff(&old, &new)?;
     if args.json {
         let text =

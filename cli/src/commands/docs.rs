@@ -4,8 +4,8 @@ use crate::Result;
 use eventbind_codegen::write_if_changed;
 use std::path::Path;
 
-pub fn run(spec: &Path, out: &Path) -> Result<i32> {
-    let loaded = eventbind_codegen::load(spec)?;
+pub fn run(spec: &Path, options: &eventbind_codegen::LoadOptions, out: &Path) -> Result<i32> {
+    let loaded = eventbind_codegen::load_with(spec, options)?;
     // Written alone, the docs have no schema files beside them to link to.
     for (file, contents) in
         eventbind_codegen::docs_files(&loaded.catalog, &spec.display().to_string(), None)?

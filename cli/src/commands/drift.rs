@@ -1,14 +1,20 @@
 //! `eventbind drift`: the drift report, for people (default) or as JSON.
 
-use crate::drift::{drift, MessageReport, Report};
+use crate::drift::{drift_with, MessageReport, Report};
 use crate::{Error, Result};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 /// Exit 1 when a payload is invalid or its event unknown, else 0; undeclared
 /// fields alone are warnings.
-pub fn run(spec: &Path, message: Option<&str>, inputs: &[PathBuf], json: bool) -> Result<i32> {
-    let report = drift(spec, inputs, message)?;
+pub fn run(
+    spec: &Path,
+    options: &eventbind_codegen::LoadOptions,
+    message: Option<&str>,
+    inputs: &[PathBuf],
+    json: bool,
+) -> Result<i32> {
+    let report = drift_with(spec, options, inputs, message)?;
     if json {
         let text = serde_json::to_string_pretty(&report)
             .map_err(|e| Error::new("<stdout>", "", e.to_string()))?;

@@ -19,8 +19,12 @@ pub fn run(builder: &Builder, out: &std::path::Path) -> Result<i32> {
 }
 
 /// One crate from one spec (folder or document) into `out` itself.
-pub fn run_one(builder: &Builder, spec: &std::path::Path) -> Result<i32> {
-    let loaded = eventbind_codegen::load(spec)?;
+pub fn run_one(
+    builder: &Builder,
+    spec: &std::path::Path,
+    options: &eventbind_codegen::LoadOptions,
+) -> Result<i32> {
+    let loaded = eventbind_codegen::load_with(spec, options)?;
     for warning in &loaded.catalog.warnings {
         eprintln!("warning: {warning}");
     }

@@ -5,8 +5,8 @@ use crate::lint::{lint, Finding, Severity};
 use crate::{Error, Result};
 use std::path::Path;
 
-pub fn run(spec: &Path, json: bool) -> Result<i32> {
-    let findings = lint(spec)?;
+pub fn run(spec: &Path, options: &eventbind_codegen::LoadOptions, json: bool) -> Result<i32> {
+    let findings = lint(spec, options)?;
     let errors = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)

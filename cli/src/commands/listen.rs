@@ -76,6 +76,8 @@ pub struct Args {
     /// /retryAttempt); repeatable.
     #[arg(long = "hash-ignore")]
     hash_ignore: Vec<String>,
+    #[command(flatten)]
+    files: super::files::Files,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -94,7 +96,7 @@ pub fn run(args: Args) -> Result<i32> {
             "give --addr, --sqs-queue-url, or both",
         ));
     }
-    let loaded = eventbind_codegen::load(&args.spec)?;
+    let loaded = eventbind_codegen::load_with(&args.spec, &args.files.load_options())?;
     let router = Router::for_spec(&loaded)?;
     let hmac = hmac(&args, &loaded)?;
     let success = axum_status(args.success_status, &args.spec)?;

@@ -5,6 +5,7 @@ mod check;
 mod diff;
 mod docs;
 mod drift;
+mod files;
 mod generate;
 mod infer;
 mod ir;
@@ -16,7 +17,6 @@ mod schema;
 mod serve;
 
 use clap::{Parser, Subcommand};
-use eventbind_codegen::Builder;
 use std::ffi::OsString;
 use std::path::PathBuf;
 
@@ -49,6 +49,8 @@ enum Command {
         /// default: this release), `path=../runtime` or `git=URL`.
         #[arg(long, default_value_t = eventbind_codegen::RuntimeSource::default())]
         runtime: eventbind_codegen::RuntimeSource,
+        #[command(flatten)]
+        files: files::Files,
     },
     /// Exit 1 naming each generated file that is stale or missing.
     Check {
@@ -59,6 +61,8 @@ enum Command {
         /// As `generate --runtime`: what the generated manifests must say.
         #[arg(long, default_value_t = eventbind_codegen::RuntimeSource::default())]
         runtime: eventbind_codegen::RuntimeSource,
+        #[command(flatten)]
+        files: files::Files,
     },
     /// Route payload files through a spec; one JSON line per file.
     Route {
@@ -70,6 +74,8 @@ enum Command {
         message: Option<String>,
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        #[command(flatten)]
+        reading: files::Files,
     },
     /// Check an AsyncAPI document against the official JSON Schema of its
     /// version and eventbind's rules; each finding names the file, the JSON
@@ -80,11 +86,15 @@ enum Command {
         /// Print the findings as JSON.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        files: files::Files,
     },
     /// Print the intermediate model of a spec as JSON.
     Ir {
         #[arg(long)]
         spec: PathBuf,
+        #[command(flatten)]
+        files: files::Files,
     },
     /// Print a spec's JSON Schema (draft-07): the bundle of every message and
     /// type, or one message's payload schema.
@@ -95,6 +105,8 @@ enum Command {
         /// The message whose payload schema to print.
         #[arg(long)]
         message: Option<String>,
+        #[command(flatten)]
+        files: files::Files,
     },
     /// Write a spec's docs (EVENTS.md and a self-contained index.html) to a folder.
     Docs {
@@ -104,6 +116,8 @@ enum Command {
         /// The folder to write them to.
         #[arg(long)]
         out: PathBuf,
+        #[command(flatten)]
+        files: files::Files,
     },
     /// Receive HTTP deliveries (any method, any path) and write each as a
     /// capture file, answering 200 once it is on disk; stops on Ctrl-C.
@@ -160,6 +174,8 @@ enum Command {
         /// Files, or folders of *.json files.
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
+        #[command(flatten)]
+        files: files::Files,
     },
     /// Receive real deliveries (HTTP, SQS): verify, dedup and route them
     /// through a spec, print one JSON line each; stops on Ctrl-C.
@@ -197,8 +213,10 @@ where
             spec: None,
             out,
             runtime,
+            files,
         } => generate::run(
-            &Builder::new()
+            &files
+                .builder()
                 .specs_dir(specs)
                 .out_dir(&out)
                 .runtime(runtime),
@@ -208,21 +226,26 @@ where
             spec: Some(spec),
             out,
             runtime,
+            files,
             ..
         } => generate::run_one(
-            &Builder::new()
+            &files
+                .builder()
                 .spec(&spec)
                 .out_dir(out)
                 .runtime(runtime)
                 .single_crate(true),
             &spec,
+            &files.load_options(),
         ),
         Command::Check {
             specs,
             out,
             runtime,
+            files,
         } => check::run(
-            &Builder::new()
+            &files
+                .builder()
                 .specs_dir(specs)
                 .out_dir(&out)
                 .runtime(runtime),
@@ -232,11 +255,16 @@ where
             spec,
             message,
             files,
-        } => route::run(&spec, message.as_deref(), &files),
-        Command::Lint { spec, json } => lint::run(&spec, json),
-        Command::Ir { spec } => ir::run(&spec),
-        Command::Schema { spec, message } => schema::run(&spec, message.as_deref()),
-        Command::Docs { spec, out } => docs::run(&spec, &out),
+            reading,
+        } => route::run(&spec, &reading.load_options(), message.as_deref(), &files),
+        Command::Lint { spec, json, files } => lint::run(&spec, &files.load_options(), json),
+        Command::Ir { spec, files } => ir::run(&spec, &files.load_options()),
+        Command::Schema {
+            spec,
+            message,
+            files,
+        } => schema::run(&spec, &files.load_options(), message.as_deref()),
+        Command::Docs { spec, out, files } => docs::run(&spec, &files.load_options(), &out),
         Command::Capture {
             listen,
             out,
@@ -264,7 +292,14 @@ where
             message,
             json,
             inputs,
-        } => drift::run(&spec, message.as_deref(), &inputs, json),
+            files,
+        } => drift::run(
+            &spec,
+            &files.load_options(),
+            message.as_deref(),
+            &inputs,
+            json,
+        ),
         Command::Listen(args) => listen::run(*args),
         Command::Replay(args) => replay::run(*args),
         Command::Serve(args) => serve::run(*args),

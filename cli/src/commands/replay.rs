@@ -29,6 +29,8 @@ pub struct Args {
     /// Only the delivery with this dedup key.
     #[arg(long)]
     id: Option<String>,
+    #[command(flatten)]
+    files: super::files::Files,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -85,7 +87,7 @@ pub fn run(args: Args) -> Result<i32> {
         key: args.id.clone(),
         limit: None,
     };
-    let loaded = eventbind_codegen::load(&args.spec)?;
+    let loaded = eventbind_codegen::load_with(&args.spec, &args.files.load_options())?;
     let router = Router::for_spec(&loaded)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

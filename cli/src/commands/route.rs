@@ -15,8 +15,13 @@ struct Line<'a> {
 }
 
 /// Exit 0 when every file is valid, 1 when any is not; a spec error is returned (exit 2).
-pub fn run(spec: &Path, message: Option<&str>, files: &[PathBuf]) -> Result<i32> {
-    let loaded = eventbind_codegen::load(spec)?;
+pub fn run(
+    spec: &Path,
+    options: &eventbind_codegen::LoadOptions,
+    message: Option<&str>,
+    files: &[PathBuf],
+) -> Result<i32> {
+    let loaded = eventbind_codegen::load_with(spec, options)?;
     let router = Router::for_spec(&loaded)?;
     let mut all_valid = true;
     for file in files {

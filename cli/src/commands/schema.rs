@@ -3,8 +3,12 @@
 use crate::{Error, Result};
 use std::path::Path;
 
-pub fn run(spec: &Path, message: Option<&str>) -> Result<i32> {
-    let loaded = eventbind_codegen::load(spec)?;
+pub fn run(
+    spec: &Path,
+    options: &eventbind_codegen::LoadOptions,
+    message: Option<&str>,
+) -> Result<i32> {
+    let loaded = eventbind_codegen::load_with(spec, options)?;
     let catalog = &loaded.catalog;
     let spec_display = spec.display().to_string();
     let value = match message {

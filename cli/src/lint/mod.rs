@@ -83,14 +83,14 @@ impl fmt::Display for Finding {
 
 /// Every finding for the document `spec` (a file, or a spec folder), in a
 /// stable order: file, pointer, rule.
-pub fn lint(spec: &Path) -> crate::Result<Vec<Finding>> {
+pub fn lint(spec: &Path, options: &eventbind_codegen::LoadOptions) -> crate::Result<Vec<Finding>> {
     let document = document_path(spec)?;
     // Read as generation reads it (YAML or JSON, scalar keys as strings).
     let mut documents = eventbind_codegen::Documents::new();
     let file = documents.load(&document)?;
     let value = documents.root(&file).cloned().unwrap_or_default();
     let mut findings = official_findings(&document, &value);
-    findings.extend(rules::findings(spec, &document));
+    findings.extend(rules::findings(spec, options, &document));
     findings.sort();
     findings.dedup();
     Ok(findings)

@@ -9,9 +9,14 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The rule findings for the spec at `spec` whose document is `document`.
-pub fn findings(spec: &Path, document: &Path) -> Vec<Finding> {
-    let loaded = match eventbind_codegen::load(spec) {
+/// The rule findings for the spec at `spec` (read with `options`) whose
+/// document is `document`.
+pub fn findings(
+    spec: &Path,
+    options: &eventbind_codegen::LoadOptions,
+    document: &Path,
+) -> Vec<Finding> {
+    let loaded = match eventbind_codegen::load_with(spec, options) {
         Ok(loaded) => loaded,
         Err(error) => return load_findings(&error),
     };

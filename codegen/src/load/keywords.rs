@@ -76,19 +76,24 @@ pub(crate) fn constraints(location: &Location, schema: &Map<String, Value>) -> R
     let count = |key: &str| -> Result<Option<u64>> {
         match schema.get(key) {
             None => Ok(None),
-            Some(v) => v
-                .as_u64()
-                .or_else(|| {
-                    v.as_f64()
-                        .filter(|f| *f >= 0.0 && f.fract() == 0.0)
-                        .map(|f| f as u64)
-                })
-                .map(Some)
-                .ok_or_else(|| {
-                    location
+            Some(v) => match v.as_u64() {
+                Some(n) => Ok(Some(n)),
+                None => match v.as_f64().filter(|f| *f >= 0.0 && f.fract() == 0.0) {
+                    // 2^64 and above: `as` would clamp to u64::MAX, changing the bound unseen.
+                    Some(f) if f >= 18_446_744_073_709_551_616.0 => {
+                        Err(location.join(key).error(format!(
+                            "{key} {v} is larger than the largest count eventbind holds \
+                             ({}); no value can reach it: remove the keyword or state a \
+                             real bound",
+                            u64::MAX
+                        )))
+                    }
+                    Some(f) => Ok(Some(f as u64)),
+                    None => Err(location
                         .join(key)
-                        .error(format!("{key} must be a non-negative integer"))
-                }),
+                        .error(format!("{key} must be a non-negative integer"))),
+                },
+            },
         }
     };
     let number = |key: &str| -> Result<Option<f64>> {

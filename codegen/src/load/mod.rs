@@ -48,6 +48,7 @@ pub struct LoadOptions {
     remotes: Vec<(String, PathBuf)>,
     strict: bool,
     routes: BTreeMap<String, RouteOptions>,
+    access: crate::spec::Access,
 }
 
 impl LoadOptions {
@@ -55,6 +56,20 @@ impl LoadOptions {
     /// (remote references are otherwise refused: nothing is fetched).
     pub fn map_remote(mut self, prefix: impl Into<String>, dir: impl Into<PathBuf>) -> Self {
         self.remotes.push((prefix.into(), dir.into()));
+        self
+    }
+
+    /// Files under `dir` may be read too (by default only the spec's folder
+    /// and everything under it, and folders given to [`LoadOptions::map_remote`]).
+    pub fn allow_root(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.access.allow_root(dir);
+        self
+    }
+
+    /// The largest file read, in bytes (by default 64 MiB); a larger one is
+    /// an error naming it and the limit.
+    pub fn max_file_size(mut self, bytes: u64) -> Self {
+        self.access.set_max_file_size(bytes);
         self
     }
 
@@ -112,7 +127,7 @@ pub fn load_with(path: &Path, load_options: &LoadOptions) -> Result<Loaded> {
                 )
             })?;
         let name = folder_name(path);
-        let mut options = Options::read(path)?;
+        let mut options = Options::read(path, &load_options.access)?;
         options.route.extend(load_options.routes.clone());
         (root, options, name)
     } else {
@@ -132,7 +147,7 @@ pub fn load_with(path: &Path, load_options: &LoadOptions) -> Result<Loaded> {
         };
         (path.to_path_buf(), options, name)
     };
-    let mut documents = Documents::new();
+    let mut documents = Documents::with_access(load_options.access.clone());
     for (prefix, dir) in &load_options.remotes {
         documents.map_remote(prefix.clone(), dir.clone());
     }
@@ -165,7 +180,7 @@ pub fn load_with(path: &Path, load_options: &LoadOptions) -> Result<Loaded> {
 /// `first`, a `$ref` that did not resolve, with every other such `$ref` of
 /// the spec (found on a fresh read, since loading stopped at the first).
 fn every_unresolved_ref(root: &Path, load_options: &LoadOptions, first: Error) -> Error {
-    let mut documents = Documents::new();
+    let mut documents = Documents::with_access(load_options.access.clone());
     for (prefix, dir) in &load_options.remotes {
         documents.map_remote(prefix.clone(), dir.clone());
     }

@@ -1,5 +1,6 @@
 //! The files a spec is made of, parsed once, and `$ref` resolution between them.
 
+use super::access::Access;
 use super::uri::Url;
 use crate::error::{Error, Result};
 use crate::spec::pointer;
@@ -103,6 +104,10 @@ pub struct Documents {
     /// Documents made from a node of the spec (Avro as JSON Schema), by path,
     /// with that node: errors in them are reported there.
     derived: BTreeMap<PathBuf, Location>,
+    /// Which files may be read, and how large.
+    access: Access,
+    /// Whether the first file's folder was made a root (it is the spec's).
+    spec_folder_allowed: bool,
 }
 
 impl Documents {
@@ -111,16 +116,36 @@ impl Documents {
         Self::default()
     }
 
-    /// Serves `$ref`s under the URI `prefix` from the folder `dir`.
-    pub fn map_remote(&mut self, prefix: impl Into<String>, dir: impl Into<PathBuf>) {
-        self.remotes.push((prefix.into(), dir.into()));
+    /// No documents yet; files are read as `access` allows (and from the
+    /// folder of the first file loaded, the spec's).
+    pub(crate) fn with_access(access: Access) -> Self {
+        Documents {
+            access,
+            ..Self::default()
+        }
     }
 
-    /// Reads and parses `path` (YAML or JSON) unless already read.
+    /// Serves `$ref`s under the URI `prefix` from the folder `dir` (which
+    /// files may then be read from).
+    pub fn map_remote(&mut self, prefix: impl Into<String>, dir: impl Into<PathBuf>) {
+        let dir = dir.into();
+        self.access.allow_root(dir.clone());
+        self.remotes.push((prefix.into(), dir));
+    }
+
+    /// Reads and parses `path` (YAML or JSON) unless already read. The
+    /// first file loaded is the spec: its folder and everything under it
+    /// may be read.
     pub fn load(&mut self, path: &Path) -> Result<PathBuf> {
         let path = normalize(path);
         if self.files.contains_key(&path) {
             return Ok(path);
+        }
+        if !self.spec_folder_allowed {
+            self.spec_folder_allowed = true;
+            let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+            self.access
+                .allow_root(folder.unwrap_or(Path::new(".")).to_path_buf());
         }
         let base = uris::file_url(&path);
         self.load_as(&path, base)
@@ -135,7 +160,7 @@ impl Documents {
         {
             return Ok(known.clone());
         }
-        let value = super::parse::parse_file(&path)?;
+        let value = super::parse::parse_file(&path, &self.access)?;
         Ok(self.add(path, value, base))
     }
 
@@ -310,7 +335,7 @@ impl Documents {
         if beside.is_file() {
             return Some(beside);
         }
-        super::suggest::file_declaring(dir, &text)
+        super::suggest::file_declaring(dir, &text, &self.access)
     }
 
     /// Resolution for documents without a base URI: relative to the file's folder.

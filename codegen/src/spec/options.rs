@@ -56,13 +56,18 @@ impl Options {
         }
     }
 
-    /// Reads `eventbind.toml` from `dir`; a folder without one gets defaults.
-    pub fn read(dir: &Path) -> Result<Options> {
+    /// Reads `eventbind.toml` from `dir` as a spec file is read (a regular
+    /// file, at most the size `access` allows, not a link out of `dir`); a
+    /// folder without one gets defaults.
+    pub fn read(dir: &Path, access: &super::Access) -> Result<Options> {
         let path = dir.join("eventbind.toml");
         if !path.exists() {
             return Ok(Options::default());
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        let mut access = access.clone();
+        access.allow_root(dir);
+        let canonical = access.check(&path)?;
+        let text = super::read::text(&path, &canonical, access.max_file_size())?;
         toml::from_str(&text)
             .map_err(|e| Error::new(&path, "", format!("invalid options: {}", e.message())))
     }

@@ -2,24 +2,22 @@
 //! with errors naming the file (and, from the YAML reader, the line).
 
 use crate::error::{Error, Result};
+use crate::spec::access::Access;
 use crate::spec::pointer;
 use serde_json::Value;
 use std::path::Path;
 
-/// Largest spec file read; a larger one is almost certainly not a spec.
-const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
-
-/// Reads and parses one spec file.
-pub(crate) fn parse_file(path: &Path) -> Result<Value> {
-    let metadata = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-    if metadata.len() > MAX_FILE_BYTES {
+/// Reads and parses one spec file, if `access` allows it.
+pub(crate) fn parse_file(path: &Path, access: &Access) -> Result<Value> {
+    let canonical = access.check(path)?;
+    let text = super::read::text(path, &canonical, access.max_file_size())?;
+    if text.trim().is_empty() {
         return Err(Error::new(
             path,
             "",
-            format!("file is larger than {MAX_FILE_BYTES} bytes"),
+            "the file is empty: expected a YAML or JSON document",
         ));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let is_json = path.extension().is_some_and(|e| e == "json");
     if is_json {
         serde_json::from_str(&text).map_err(|e| Error::new(path, "", format!("invalid JSON: {e}")))
@@ -30,9 +28,22 @@ pub(crate) fn parse_file(path: &Path) -> Result<Value> {
 
 /// Parses YAML (which includes JSON) into a JSON value; scalar keys become strings.
 pub fn parse_yaml(path: &Path, text: &str) -> Result<Value> {
-    let yaml: serde_norway::Value = serde_norway::from_str(text)
-        .map_err(|e| Error::new(path, "", format!("invalid YAML: {e}")))?;
+    let yaml: serde_norway::Value =
+        serde_norway::from_str(text).map_err(|e| Error::new(path, "", yaml_error(&e)))?;
     yaml_to_json(&yaml, path, "")
+}
+
+/// The YAML reader's error, with its position (in its text when it has one).
+fn yaml_error(error: &serde_norway::Error) -> String {
+    match error.location() {
+        Some(_) => format!("invalid YAML: {error}"),
+        // The reader counts alias expansions but keeps no position for them.
+        None if error.to_string().contains("repetition limit") => format!(
+            "invalid YAML: {error}: its aliases (`*name`) expand to too many nodes (an alias \
+             bomb); the YAML reader gives no position"
+        ),
+        None => format!("invalid YAML: {error} (the YAML reader gives no position)"),
+    }
 }
 
 fn yaml_to_json(yaml: &serde_norway::Value, path: &Path, at: &str) -> Result<Value> {

@@ -2,6 +2,7 @@
 //! reference meant when a key holds a `/`, and the local file that declares
 //! an `$id` a reference names.
 
+use super::access::Access;
 use super::pointer;
 use super::uris;
 use serde_json::Value;
@@ -59,7 +60,7 @@ fn escaped_pointer(root: &Value, pointer: &str) -> Option<String> {
 }
 
 /// The file at or below `dir` whose root `$id` is `uri` (without fragment).
-pub fn file_declaring(dir: &Path, uri: &str) -> Option<PathBuf> {
+pub fn file_declaring(dir: &Path, uri: &str, access: &Access) -> Option<PathBuf> {
     let mut pending = vec![(dir.to_path_buf(), 0)];
     let mut read = 0;
     while let Some((dir, depth)) = pending.pop() {
@@ -82,7 +83,7 @@ pub fn file_declaring(dir: &Path, uri: &str) -> Option<PathBuf> {
                 continue;
             }
             read += 1;
-            let Ok(value) = super::parse::parse_file(&path) else {
+            let Ok(value) = super::parse::parse_file(&path, access) else {
                 continue;
             };
             let Some(base) = uris::file_url(&path) else {

@@ -2,7 +2,7 @@
 //! dependencies build once, in a target folder kept under the repository's
 //! `target/` (a second run rebuilds only what changed).
 
-use eventbind_codegen::Builder;
+use eventbind_codegen::{Builder, LoadOptions};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -35,10 +35,17 @@ impl Scratch {
         }
     }
 
-    /// Generates the crate of `spec` as package `package`; returns its folder.
-    pub fn generate(&mut self, spec: &Path, package: &str) -> Result<PathBuf, String> {
+    /// Generates the crate of `spec`, read with `options`, as package
+    /// `package`; returns its folder.
+    pub fn generate(
+        &mut self,
+        spec: &Path,
+        options: &LoadOptions,
+        package: &str,
+    ) -> Result<PathBuf, String> {
         let dir = self.root.join("crates").join(package);
         let files = Builder::new()
+            .load_options(options.clone())
             .spec(spec)
             .out_dir(&dir)
             .single_crate(true)
