@@ -156,6 +156,11 @@ fn serve(args: &Args, pipeline: Arc<Receiver<Dynamic>>, success: StatusCode) -> 
         serve = serve.http(listener, router);
         eprintln!("eventbind listen: http://{bound}{}", args.path);
     }
+    #[cfg(not(feature = "sqs"))]
+    if args.sqs_queue_url.is_some() {
+        return Err(Error::new(&args.spec, "", WITHOUT_SQS));
+    }
+    #[cfg(feature = "sqs")]
     if let Some(queue_url) = &args.sqs_queue_url {
         let (key, secret) = sqs_credentials(args)?;
         let client = eventbind_receive::sqs::client(
@@ -250,7 +255,12 @@ fn hmac(args: &Args, loaded: &eventbind_codegen::Loaded) -> Result<Option<HmacSh
     Ok(Some(hmac))
 }
 
+/// Why `--sqs-queue-url` cannot be served by this build.
+#[cfg(not(feature = "sqs"))]
+const WITHOUT_SQS: &str = "--sqs-queue-url: this eventbind was built without the `sqs` feature";
+
 /// Static credentials from the environment; a local endpoint accepts any.
+#[cfg(feature = "sqs")]
 fn sqs_credentials(args: &Args) -> Result<(String, String)> {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     match (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {

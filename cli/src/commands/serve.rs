@@ -134,6 +134,19 @@ pub fn run(args: Args) -> Result<i32> {
         }
         let mut serve = Serve::new();
         for (plan, process) in &processes {
+            #[cfg(not(feature = "sqs"))]
+            if let Transport::Sqs { .. } = &plan.transport {
+                let _ = process;
+                return Err(Error::new(
+                    &args.config,
+                    "",
+                    format!(
+                        "route {}: sqs_queue_url: this eventbind was built without the `sqs` feature",
+                        plan.name
+                    ),
+                ));
+            }
+            #[cfg(feature = "sqs")]
             if let Transport::Sqs {
                 queue_url,
                 region,

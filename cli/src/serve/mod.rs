@@ -82,6 +82,16 @@ pub fn sink_plans(source: &Source, config: &Config) -> Result<Vec<SinkPlan>, Vec
                 let file = (path != "-").then(|| source.dir().join(path));
                 Arc::new(sinks::jsonl::JsonlSink::new(file)) as Arc<dyn sinks::Sink>
             }),
+            #[cfg(not(feature = "sqs"))]
+            SinkKind::Sqs => {
+                problems.push(source.problem(
+                    spanned.span(),
+                    &key,
+                    "an `sqs` sink needs an eventbind built with the `sqs` feature",
+                ));
+                None
+            }
+            #[cfg(feature = "sqs")]
             SinkKind::Sqs => need(&sink.queue_url, "queue_url", &mut problems).map(|queue| {
                 let region = sink
                     .region
@@ -132,6 +142,7 @@ fn env(name: &str) -> Option<String> {
 }
 
 /// Static credentials from the environment; a local endpoint accepts any.
+#[cfg(feature = "sqs")]
 pub fn credentials(local: bool) -> (String, String) {
     match (env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY")) {
         (Some(id), Some(secret)) => (id, secret),

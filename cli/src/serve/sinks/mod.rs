@@ -3,6 +3,7 @@
 
 pub mod http;
 pub mod jsonl;
+#[cfg(feature = "sqs")]
 pub mod sqs;
 
 use super::cloudevents::CloudEvent;
