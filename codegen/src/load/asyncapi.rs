@@ -44,7 +44,7 @@ pub fn load(
     } else {
         v2_operations(&mut reader, &at, &doc)?
     };
-    let (types, messages, warnings) = reader.finish();
+    let (types, messages, warnings) = reader.finish()?;
     let mut catalog = Catalog {
         name: name.to_string(),
         crate_name: options
@@ -190,7 +190,7 @@ pub fn load_json_schema(
         let root_name = text(&doc, "/title").unwrap_or_else(|| name.to_string());
         reader.converter.named(&at, &type_name(&root_name))?;
     }
-    let (types, messages, warnings) = reader.finish();
+    let (types, messages, warnings) = reader.finish()?;
     Ok(Catalog {
         name: name.to_string(),
         crate_name: options

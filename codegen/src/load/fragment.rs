@@ -185,10 +185,20 @@ impl SchemaConverter<'_> {
                 };
                 let mut out = Map::new();
                 for (name, schema) in map {
+                    if keyword == "patternProperties" {
+                        self.fragment_pattern(name, &at.join(name))?;
+                    }
                     out.insert(name.clone(), self.fragment_schema(schema, &at.join(name))?);
                 }
                 Value::Object(out)
             }
+            "pattern" => match value {
+                Value::String(source) => {
+                    self.fragment_pattern(source, at)?;
+                    value.clone()
+                }
+                _ => return Err(self.fault(at.error("pattern must be a string"))),
+            },
             "allOf" | "anyOf" | "oneOf" => self.fragment_list(value, at)?,
             "items" => match value {
                 Value::Array(_) => self.fragment_list(value, at)?,
@@ -229,6 +239,13 @@ impl SchemaConverter<'_> {
             }
         };
         Ok(Some(rewritten))
+    }
+
+    /// A pattern of a fragment that cannot be used fails the load, not
+    /// only the fragment (whose faults are otherwise warnings).
+    fn fragment_pattern(&mut self, source: &str, at: &Location) -> Result<()> {
+        let checked = self.patterns.check(source, at);
+        checked.map_err(|e| self.fault(e))
     }
 
     fn fragment_list(&mut self, value: &Value, at: &Location) -> Result<Value> {

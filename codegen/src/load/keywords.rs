@@ -1,6 +1,7 @@
 //! Reading a schema node's keywords: its declared `type`s, the type its
 //! keywords imply without one, and its constraints as model constraints.
 
+use super::patterns::Checked;
 use crate::error::Result;
 use crate::model::Constraints;
 use crate::spec::Location;
@@ -72,7 +73,12 @@ pub(crate) fn implied_type(schema: &Map<String, Value>) -> Option<&'static str> 
 }
 
 /// The validation keywords of a schema node as model constraints.
-pub(crate) fn constraints(location: &Location, schema: &Map<String, Value>) -> Result<Constraints> {
+/// A `pattern` is checked to be one the generated code can run.
+pub(crate) fn constraints(
+    location: &Location,
+    schema: &Map<String, Value>,
+    patterns: &mut Checked,
+) -> Result<Constraints> {
     let count = |key: &str| -> Result<Option<u64>> {
         match schema.get(key) {
             None => Ok(None),
@@ -110,7 +116,10 @@ pub(crate) fn constraints(location: &Location, schema: &Map<String, Value>) -> R
         max_length: count("maxLength")?,
         pattern: match schema.get("pattern") {
             None => None,
-            Some(Value::String(p)) => Some(p.clone()),
+            Some(Value::String(p)) => {
+                patterns.check(p, &location.join("pattern"))?;
+                Some(p.clone())
+            }
             Some(_) => return Err(location.join("pattern").error("pattern must be a string")),
         },
         minimum: number("minimum")?,

@@ -38,9 +38,9 @@ impl<'d> MessageReader<'d> {
         }
     }
 
-    pub fn finish(self) -> (Vec<TypeDef>, Vec<Message>, Vec<String>) {
-        let (types, warnings) = self.converter.into_parts();
-        (types, self.messages, warnings)
+    pub fn finish(self) -> Result<(Vec<TypeDef>, Vec<Message>, Vec<String>)> {
+        let (types, warnings) = self.converter.into_parts()?;
+        Ok((types, self.messages, warnings))
     }
 
     /// Whether a message of this spec name was read already.

@@ -4,11 +4,17 @@
 mod asyncapi;
 mod avro;
 mod body_route;
+// The runtime's `pattern::ecma` (a link to its file): a pattern is checked
+// by the same engine choice the derive and the runtime make.
+mod ecma;
+mod finite;
 mod fragment;
 mod keywords;
 mod messages;
+mod nullable;
 mod object;
 mod operations;
+mod patterns;
 mod routes;
 pub mod schema;
 mod union;
@@ -169,6 +175,8 @@ pub fn load_with(path: &Path, load_options: &LoadOptions) -> Result<Loaded> {
         }
         Err(error) => return Err(documents.locate_error(error)),
     };
+    // The catalog is complete here: every type and every reference is known.
+    finite::refuse_endless(&catalog, &documents).map_err(|e| documents.locate_error(e))?;
     Ok(Loaded {
         catalog,
         documents,

@@ -33,7 +33,7 @@ impl SchemaConverter<'_> {
             let mut ty = Ty::new(TyKind::Map {
                 values: Box::new(values),
             });
-            ty.constraints = constraints(location, schema)?;
+            ty.constraints = constraints(location, schema, &mut self.patterns)?;
             if let Some(required) = schema.get("required") {
                 let mut required_only = Map::new();
                 required_only.insert("required".into(), required.clone());
@@ -143,7 +143,7 @@ impl SchemaConverter<'_> {
                 });
             }
         }
-        ty.constraints = constraints(location, schema)?;
+        ty.constraints = constraints(location, schema, &mut self.patterns)?;
         Ok(ty)
     }
 
@@ -247,7 +247,7 @@ impl SchemaConverter<'_> {
                 }
                 _ => {}
             }
-            let own = constraints(part, map)?;
+            let own = constraints(part, map, &mut self.patterns)?;
             crate::load::schema::merge_constraints(
                 &mut constraints_out,
                 crate::model::Constraints {

@@ -56,9 +56,15 @@ pub struct SchemaConverter<'d> {
     pub(crate) strict: bool,
     /// Named types that admit `null` besides their shape.
     nullable_types: std::collections::BTreeSet<String>,
-    /// Components being converted, for references back to them.
-    converting: std::collections::BTreeSet<Location>,
+    /// Components being converted, with the names they are converted as,
+    /// for references back to them.
+    converting: BTreeMap<Location, String>,
     pub(crate) warnings: Vec<String>,
+    /// The first fault that fails the load even where it was caught (inside
+    /// a fragment, whose faults are otherwise warnings).
+    fault: Option<crate::error::Error>,
+    /// Patterns already found valid.
+    pub(crate) patterns: crate::load::patterns::Checked,
     depth: usize,
 }
 
@@ -73,12 +79,26 @@ impl<'d> SchemaConverter<'d> {
             converting: Default::default(),
             strict: false,
             warnings: Vec::new(),
+            fault: None,
+            patterns: Default::default(),
             depth: 0,
         }
     }
 
-    pub fn into_parts(self) -> (Vec<TypeDef>, Vec<String>) {
-        (self.types, self.warnings)
+    /// The types and warnings, or the first fault that fails the load.
+    pub fn into_parts(self) -> Result<(Vec<TypeDef>, Vec<String>)> {
+        if let Some(fault) = self.fault {
+            return Err(fault);
+        }
+        let mut types = self.types;
+        super::nullable::mark_references(&mut types, &self.nullable_types);
+        Ok((types, self.warnings))
+    }
+
+    /// Keeps `error` (the first one) to fail the load with, and gives it back.
+    pub(crate) fn fault(&mut self, error: crate::error::Error) -> crate::error::Error {
+        self.fault.get_or_insert_with(|| error.clone());
+        error
     }
 
     /// The name of the type for the schema at `location`, if one was made.
@@ -88,7 +108,7 @@ impl<'d> SchemaConverter<'d> {
 
     /// Whether the component at `location` is being converted now.
     pub(crate) fn in_progress(&self, location: &Location) -> bool {
-        self.converting.contains(location)
+        self.converting.contains_key(location)
     }
 
     /// Converts a schema that must become a named type (a component).
@@ -119,7 +139,7 @@ impl<'d> SchemaConverter<'d> {
             }
             return Ok(target_name);
         }
-        self.converting.insert(location.clone());
+        self.converting.insert(location.clone(), name.to_string());
         let ty = self.convert(location, name, true);
         self.converting.remove(location);
         let ty = ty?;
@@ -162,6 +182,13 @@ impl<'d> SchemaConverter<'d> {
             let target = self.docs.follow(location)?;
             if let Some(name) = self.by_origin.get(&target) {
                 return Ok(self.named_ref(name));
+            }
+            if let Some(name) = self.converting.get(&target).cloned() {
+                // Back to a component still being converted that is named
+                // only once converted (an array, a primitive): named now, as
+                // `named` would, so the recursion ends.
+                let name = self.reserve(&target, &name)?;
+                return Ok(self.named_ref(&name));
             }
             if let Some(component) = component_name(&target) {
                 let name = self.named(&target, &component)?;
@@ -327,7 +354,7 @@ impl<'d> SchemaConverter<'d> {
         };
         if !matches!(ty.kind, TyKind::Named { .. }) {
             // Added to, not replaced: array() may have embedded tuple keywords.
-            let own = constraints(location, schema)?;
+            let own = constraints(location, schema, &mut self.patterns)?;
             merge_constraints(&mut ty.constraints, own);
         }
         if kind == "any" {

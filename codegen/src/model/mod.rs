@@ -3,7 +3,9 @@
 
 mod catalog;
 pub mod formats;
+pub(crate) mod inhabited;
 pub(crate) mod naming;
+pub(crate) mod progress;
 mod types;
 
 pub use catalog::{

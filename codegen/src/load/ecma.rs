@@ -1,0 +1,1 @@
+../../../runtime/src/pattern/ecma.rs
