@@ -9,6 +9,9 @@
 //! of each leaf alone against the caller's validity check. Each delivery is
 //! then checked whole; a variation that fails is drawn again, and after a few
 //! failures the example itself is used (the count is reported).
+//!
+//! These are the valid deliveries; [`crate::mix`] turns a share of them into
+//! invalid, unknown and malformed ones, and [`crate::sizes`] grows them.
 
 use crate::Example;
 use serde_json::{Number, Value};
@@ -18,10 +21,12 @@ use serde_json::{Number, Value};
 pub struct Rng(u64);
 
 impl Rng {
+    /// A generator whose sequence `seed` decides.
     pub fn new(seed: u64) -> Self {
         Rng(seed)
     }
 
+    /// The next number of the sequence.
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
@@ -35,7 +40,8 @@ impl Rng {
         self.next_u64() % n.max(1)
     }
 
-    fn range(&mut self, low: u32, high: u32) -> u32 {
+    /// A number in `low..=high` (`low <= high`).
+    pub fn range(&mut self, low: u32, high: u32) -> u32 {
         low + self.below(u64::from(high - low + 1)) as u32
     }
 
@@ -48,13 +54,47 @@ impl Rng {
     }
 }
 
+/// What a delivery is, as every path must find it: a message of the spec
+/// that satisfies its schema, one that does not, an event the spec does not
+/// know, or bytes that are not JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Class {
+    Valid,
+    Invalid,
+    Unknown,
+    Malformed,
+}
+
+impl Class {
+    /// Every class, in the order the reports list them.
+    pub const ALL: [Class; 4] = [
+        Class::Valid,
+        Class::Invalid,
+        Class::Unknown,
+        Class::Malformed,
+    ];
+
+    /// The name the reports print.
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::Valid => "valid",
+            Class::Invalid => "invalid",
+            Class::Unknown => "unknown",
+            Class::Malformed => "malformed",
+        }
+    }
+}
+
 /// One delivery: the vendor, the message it is (the name passed to
-/// `parse_named` for vendors that name events from outside), and its body.
+/// `parse_named` for vendors that name events from outside; for an invalid,
+/// unknown or malformed delivery, the message it was made from, or the
+/// unknown name it is delivered as), its body, and what it is.
 #[derive(Debug, Clone)]
 pub struct Delivery {
     pub vendor: &'static str,
     pub message: String,
     pub body: Vec<u8>,
+    pub class: Class,
 }
 
 /// What building the corpus took.
@@ -145,12 +185,14 @@ pub fn build(
     Ok((out, report))
 }
 
-fn delivery(vendor: &'static str, message: &str, payload: &Value) -> Delivery {
+/// A valid delivery of `payload` as `message`.
+pub fn delivery(vendor: &'static str, message: &str, payload: &Value) -> Delivery {
     Delivery {
         vendor,
         message: message.to_string(),
         // Serialising a `Value` cannot fail.
         body: serde_json::to_vec(payload).unwrap_or_default(),
+        class: Class::Valid,
     }
 }
 

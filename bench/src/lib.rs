@@ -1,7 +1,13 @@
-//! Shared by the benchmarks: the spec examples, a large corpus of varied but
-//! valid deliveries built from them, and the statistics the reports print.
+//! Shared by the benchmarks: the spec examples, a large corpus of varied
+//! deliveries built from them (valid ones, then a realistic share of invalid,
+//! unknown and malformed ones, and ones grown to a size), and the timing and
+//! statistics the reports print.
 
 pub mod corpus;
+pub mod faults;
+pub mod measure;
+pub mod mix;
+pub mod sizes;
 pub mod stats;
 
 use serde_json::Value;
