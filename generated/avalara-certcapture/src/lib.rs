@@ -62,12 +62,10 @@ pub enum CertCaptureEvent {
 /// (removal).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
 pub enum Action {
-    #[serde(rename = "add")]
     Add,
-    #[serde(rename = "update")]
     Update,
-    #[serde(rename = "delete")]
     Delete,
 }
 
@@ -76,11 +74,7 @@ impl Action {
     pub const VALUES: &'static [&'static str] = &["add", "update", "delete"];
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Add => "add",
-            Self::Update => "update",
-            Self::Delete => "delete",
-        }
+        Self::VALUES[*self as usize]
     }
 }
 

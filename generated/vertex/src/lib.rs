@@ -303,12 +303,10 @@ pub struct Tag {
 /// tag's valueType is not checked against its value; all three documented values are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "UPPERCASE")]
 pub enum TagValueType {
-    #[serde(rename = "STRING")]
     String,
-    #[serde(rename = "BOOLEAN")]
     Boolean,
-    #[serde(rename = "NUMBER")]
     Number,
 }
 
@@ -317,11 +315,7 @@ impl TagValueType {
     pub const VALUES: &'static [&'static str] = &["STRING", "BOOLEAN", "NUMBER"];
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::String => "STRING",
-            Self::Boolean => "BOOLEAN",
-            Self::Number => "NUMBER",
-        }
+        Self::VALUES[*self as usize]
     }
 }
 
@@ -583,16 +577,12 @@ pub struct BaseEventDeliveryResponse {
 /// instance transitions to PERMANENTLY_FAILED.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum EventDeliveryStatus {
-    #[serde(rename = "PENDING")]
     Pending,
-    #[serde(rename = "SUCCEEDED")]
     Succeeded,
-    #[serde(rename = "FAILED")]
     Failed,
-    #[serde(rename = "RETRYING")]
     Retrying,
-    #[serde(rename = "PERMANENTLY_FAILED")]
     PermanentlyFailed,
 }
 
@@ -607,13 +597,7 @@ impl EventDeliveryStatus {
     ];
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Succeeded => "SUCCEEDED",
-            Self::Failed => "FAILED",
-            Self::Retrying => "RETRYING",
-            Self::PermanentlyFailed => "PERMANENTLY_FAILED",
-        }
+        Self::VALUES[*self as usize]
     }
 }
 
@@ -1163,12 +1147,10 @@ pub struct EventStat {
 /// HTTP method used to deliver events to a webhook recipient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "UPPERCASE")]
 pub enum WebhookRecipientMethod {
-    #[serde(rename = "POST")]
     Post,
-    #[serde(rename = "PUT")]
     Put,
-    #[serde(rename = "PATCH")]
     Patch,
 }
 
@@ -1177,11 +1159,7 @@ impl WebhookRecipientMethod {
     pub const VALUES: &'static [&'static str] = &["POST", "PUT", "PATCH"];
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Post => "POST",
-            Self::Put => "PUT",
-            Self::Patch => "PATCH",
-        }
+        Self::VALUES[*self as usize]
     }
 }
 
@@ -1359,10 +1337,9 @@ pub struct ApplicationEventType {
 /// Kind of subscription.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "UPPERCASE")]
 pub enum SubscriptionType {
-    #[serde(rename = "WEBHOOK")]
     Webhook,
-    #[serde(rename = "EMAIL")]
     Email,
 }
 
@@ -1371,10 +1348,7 @@ impl SubscriptionType {
     pub const VALUES: &'static [&'static str] = &["WEBHOOK", "EMAIL"];
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Webhook => "WEBHOOK",
-            Self::Email => "EMAIL",
-        }
+        Self::VALUES[*self as usize]
     }
 }
 
@@ -1783,14 +1757,11 @@ pub struct WebhookRecipient {
 /// signature included in header vertex-hmac-sha256 using a shared secret key) or NONE.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum WebhookRecipientSecurityScheme {
-    #[serde(rename = "OAUTH2")]
     Oauth2,
-    #[serde(rename = "BASIC_AUTH")]
     BasicAuth,
-    #[serde(rename = "HMAC_SHA256")]
     HmacSha256,
-    #[serde(rename = "NONE")]
     None,
 }
 
@@ -1804,12 +1775,7 @@ impl WebhookRecipientSecurityScheme {
     ];
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Oauth2 => "OAUTH2",
-            Self::BasicAuth => "BASIC_AUTH",
-            Self::HmacSha256 => "HMAC_SHA256",
-            Self::None => "NONE",
-        }
+        Self::VALUES[*self as usize]
     }
 }
 
@@ -1867,12 +1833,10 @@ pub struct EmailRecipient {
 /// Status of a subscription.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "UPPERCASE")]
 pub enum SubscriptionStatus {
-    #[serde(rename = "DISABLED")]
     Disabled,
-    #[serde(rename = "ENABLED")]
     Enabled,
-    #[serde(rename = "SUSPENDED")]
     Suspended,
 }
 
@@ -1881,11 +1845,7 @@ impl SubscriptionStatus {
     pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED", "SUSPENDED"];
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Enabled => "ENABLED",
-            Self::Suspended => "SUSPENDED",
-        }
+        Self::VALUES[*self as usize]
     }
 }
 

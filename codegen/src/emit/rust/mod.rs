@@ -9,6 +9,7 @@ mod docs;
 mod events;
 mod fields;
 mod recursion;
+mod rename;
 mod types;
 
 pub use cargo::RuntimeSource;

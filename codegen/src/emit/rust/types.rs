@@ -45,19 +45,22 @@ pub fn type_item(def: &TypeDef, recursion: &Recursion, uses: &mut Uses) -> Token
             }
         }
         TypeKind::Enum { values } => {
-            let variants = values.iter().map(|value| {
-                let variant = ident(&type_name(&value.wire));
-                let wire = &value.wire;
-                let docs = doc_attrs([value.description.as_deref()]);
-                quote!(#docs #[serde(rename = #wire)] #variant,)
-            });
-            let to_wire = values.iter().map(|value| {
-                let variant = ident(&type_name(&value.wire));
-                let wire = &value.wire;
-                quote!(Self::#variant => #wire,)
-            });
-            let from_wire = values.iter().map(|value| {
-                let variant = ident(&type_name(&value.wire));
+            let names: Vec<(String, String)> = (values.iter())
+                .map(|v| (type_name(&v.wire), v.wire.clone()))
+                .collect();
+            let idents: Vec<_> = names.iter().map(|(name, _)| ident(name)).collect();
+            let renames = super::rename::renames(&names);
+            let rename_all = renames
+                .rule
+                .map(|rule| quote!(#[serde(rename_all = #rule)]));
+            let variants = (values.iter().zip(&idents).zip(&renames.each)).map(
+                |((value, variant), rename)| {
+                    let docs = doc_attrs([value.description.as_deref()]);
+                    let rename = rename.as_ref().map(|wire| quote!(#[serde(rename = #wire)]));
+                    quote!(#docs #rename #variant,)
+                },
+            );
+            let from_wire = values.iter().zip(&idents).map(|(value, variant)| {
                 let wire = &value.wire;
                 quote!(#wire => Ok(Self::#variant),)
             });
@@ -65,6 +68,7 @@ pub fn type_item(def: &TypeDef, recursion: &Recursion, uses: &mut Uses) -> Token
             quote! {
                 #docs
                 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Validate)]
+                #rename_all
                 pub enum #name {
                     #(#variants)*
                 }
@@ -75,9 +79,8 @@ pub fn type_item(def: &TypeDef, recursion: &Recursion, uses: &mut Uses) -> Token
 
                     /// The value as it is written on the wire.
                     pub fn as_str(&self) -> &'static str {
-                        match self {
-                            #(#to_wire)*
-                        }
+                        // The variants are declared in the order of `VALUES`.
+                        Self::VALUES[*self as usize]
                     }
                 }
 

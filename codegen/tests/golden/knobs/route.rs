@@ -57,10 +57,9 @@ pub struct Sensor {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Validate)]
+#[serde(rename_all = "lowercase")]
 pub enum Status {
-    #[serde(rename = "ok")]
     Ok,
-    #[serde(rename = "faulty")]
     Faulty,
 }
 
@@ -69,10 +68,7 @@ impl Status {
     pub const VALUES: &'static [&'static str] = &["ok", "faulty"];
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Ok => "ok",
-            Self::Faulty => "faulty",
-        }
+        Self::VALUES[*self as usize]
     }
 }
 
