@@ -4,6 +4,8 @@
 //! for an enum of N values, an object of N members and N chained
 //! definitions, the time to load the spec and write its Rust module, and the
 //! time per element: flat figures mean linear growth.
+//! `EVENTBIND_BOUNDED_ONLY=enum` (or `members`, `definitions`) runs one shape,
+//! for a profiler.
 
 use std::time::Instant;
 
@@ -78,7 +80,11 @@ fn main() {
         ("members", members_spec, [200, 2_000, 20_000]),
         ("definitions", definitions_spec, [100, 1_000, 10_000]),
     ];
+    let only = std::env::var("EVENTBIND_BOUNDED_ONLY").ok();
     for (shape, make, sizes) in shapes {
+        if only.as_deref().is_some_and(|only| only != shape) {
+            continue;
+        }
         for n in sizes {
             let path = dir.join(format!("{shape}-{n}.json"));
             std::fs::write(&path, serde_json::to_vec(&make(n)).unwrap()).unwrap();

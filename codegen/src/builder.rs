@@ -325,12 +325,32 @@ fn crate_files(
     settings: &Settings,
 ) -> Result<Vec<GeneratedFile>> {
     let catalog = &loaded.catalog;
-    let mut files = rust::crate_files(catalog, spec_display, runtime, settings)?;
-    files.extend(schema::files(catalog, spec_display)?);
-    // The docs link each message to its schema, one folder up.
-    for (file, contents) in docs::files(catalog, spec_display, Some("../schemas"))? {
-        files.push((format!("docs/{file}"), contents));
-    }
+    let schemas_and_docs = || -> Result<Vec<(String, String)>> {
+        let mut files = schema::files(catalog, spec_display)?;
+        // The docs link each message to its schema, one folder up.
+        for (file, contents) in docs::files(catalog, spec_display, Some("../schemas"))? {
+            files.push((format!("docs/{file}"), contents));
+        }
+        Ok(files)
+    };
+    // Schemas and docs need nothing from the Rust emitter, so they are
+    // written on a second thread meanwhile (where one can be started); the
+    // files come out in the same order either way.
+    let (files, others) = std::thread::scope(|scope| {
+        let others = std::thread::Builder::new()
+            .name("eventbind-schemas-docs".into())
+            .spawn_scoped(scope, schemas_and_docs);
+        let rust = rust::crate_files(catalog, spec_display, runtime, settings);
+        let others = match others {
+            Ok(thread) => thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => schemas_and_docs(),
+        };
+        (rust, others)
+    });
+    let mut files = files?;
+    files.extend(others?);
     Ok(files
         .into_iter()
         .map(|(relative, contents)| GeneratedFile {

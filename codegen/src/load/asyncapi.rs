@@ -63,6 +63,7 @@ pub fn load(
         messages,
         operations: Vec::new(),
         warnings,
+        type_positions: Default::default(),
     };
     for raw in operations {
         let id = raw.id;
@@ -209,6 +210,7 @@ pub fn load_json_schema(
         messages,
         operations: Vec::new(),
         warnings,
+        type_positions: Default::default(),
     })
 }
 

@@ -168,7 +168,7 @@ pub fn load_with(path: &Path, load_options: &LoadOptions) -> Result<Loaded> {
             Location::new(&root, "").error("expected an AsyncAPI document or a JSON Schema")
         );
     };
-    let catalog = match loaded {
+    let mut catalog = match loaded {
         Ok(catalog) => catalog,
         Err(error) if error.pointer.ends_with("/$ref") => {
             return Err(every_unresolved_ref(&root, load_options, error))
@@ -176,6 +176,7 @@ pub fn load_with(path: &Path, load_options: &LoadOptions) -> Result<Loaded> {
         Err(error) => return Err(documents.locate_error(error)),
     };
     // The catalog is complete here: every type and every reference is known.
+    catalog.types_changed();
     finite::refuse_endless(&catalog, &documents).map_err(|e| documents.locate_error(e))?;
     Ok(Loaded {
         catalog,

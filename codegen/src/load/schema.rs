@@ -50,6 +50,9 @@ pub(crate) const HANDLED: &[&str] = &[
 pub struct SchemaConverter<'d> {
     pub(crate) docs: &'d mut Documents,
     pub(crate) types: Vec<TypeDef>,
+    /// Where each type is in `types`: a definition is filled in by name once
+    /// converted, and a scan per type made many-type specs quadratic.
+    slots: std::collections::HashMap<String, usize>,
     by_origin: BTreeMap<Location, String>,
     by_name: BTreeMap<String, Location>,
     /// Pure JSON Schema semantics (see `LoadOptions::strict`).
@@ -73,6 +76,7 @@ impl<'d> SchemaConverter<'d> {
         SchemaConverter {
             docs,
             types: Vec::new(),
+            slots: Default::default(),
             by_origin: BTreeMap::new(),
             by_name: BTreeMap::new(),
             nullable_types: Default::default(),
@@ -255,7 +259,7 @@ impl<'d> SchemaConverter<'d> {
         if !ty.nullable || self.by_origin.get(location) != Some(name) {
             return;
         }
-        if let Some(def) = self.types.iter_mut().find(|t| &t.name == name) {
+        if let Some(def) = self.def_mut(name) {
             if let TypeKind::Union { variants, .. } = &mut def.kind {
                 if !variants.iter().any(|v| v.ty.kind == TyKind::Null) {
                     variants.push(Variant {
@@ -288,7 +292,7 @@ impl<'d> SchemaConverter<'d> {
             return;
         }
         let constraints = std::mem::take(&mut ty.constraints);
-        if let Some(def) = self.types.iter_mut().find(|t| &t.name == name) {
+        if let Some(def) = self.def_mut(name) {
             merge_constraints(&mut def.constraints, constraints);
         }
     }
@@ -449,6 +453,9 @@ impl<'d> SchemaConverter<'d> {
             self.by_origin.remove(&location);
         }
         self.types.retain(|t| t.name != name);
+        self.slots = (self.types.iter().enumerate())
+            .map(|(at, def)| (def.name.clone(), at))
+            .collect();
     }
 
     /// Claims `name` (from `hint`) for the type at `location`.
@@ -479,6 +486,7 @@ impl<'d> SchemaConverter<'d> {
         self.by_origin.insert(location.clone(), name.clone());
         self.by_name.insert(name.clone(), location.clone());
         // A placeholder keeps declaration order: parents before children.
+        self.slots.insert(name.clone(), self.types.len());
         self.types.push(TypeDef {
             name: name.clone(),
             origin: location.to_string(),
@@ -521,9 +529,15 @@ impl<'d> SchemaConverter<'d> {
 
     /// Replaces the placeholder for `name` with its definition.
     pub(crate) fn finish(&mut self, name: &str, def: TypeDef) {
-        if let Some(slot) = self.types.iter_mut().find(|t| t.name == name) {
+        if let Some(slot) = self.def_mut(name) {
             *slot = def;
         }
+    }
+
+    /// The (placeholder or finished) definition of the type `name`.
+    fn def_mut(&mut self, name: &str) -> Option<&mut TypeDef> {
+        let at = *self.slots.get(name)?;
+        self.types.get_mut(at).filter(|def| def.name == name)
     }
 }
 

@@ -4,6 +4,8 @@
 use super::types::{Ty, TypeDef};
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// A loaded spec: every message, the types they use, and the operations that carry them.
 #[derive(Debug, Clone, Serialize)]
@@ -34,12 +36,35 @@ pub struct Catalog {
     pub operations: Vec<Operation>,
     /// Keywords that were not turned into Rust and why (never silently dropped).
     pub warnings: Vec<String>,
+    /// Where each named type is in `types`, for lookups by name.
+    #[serde(skip)]
+    pub(crate) type_positions: TypePositions,
 }
+
+/// Positions of the named types by name, built on the first lookup: the
+/// emitters look types up by name for every reference, and a scan of
+/// `types` each time made specs of many types quadratic.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TypePositions(OnceLock<HashMap<String, usize>>);
 
 impl Catalog {
     /// The named type of this Rust name.
     pub fn type_named(&self, name: &str) -> Option<&TypeDef> {
-        self.types.iter().find(|t| t.name == name)
+        let positions = self.type_positions.0.get_or_init(|| {
+            let named = self.types.iter().enumerate();
+            named.map(|(at, def)| (def.name.clone(), at)).collect()
+        });
+        match positions.get(name).and_then(|&at| self.types.get(at)) {
+            Some(def) if def.name == name => Some(def),
+            // `types` changed after the positions were taken (the loader
+            // edits it before `types_changed`): look through them.
+            _ => self.types.iter().find(|t| t.name == name),
+        }
+    }
+
+    /// Forgets the positions of the named types, after `types` was edited.
+    pub(crate) fn types_changed(&mut self) {
+        self.type_positions = TypePositions::default();
     }
 
     /// The message of this spec name.

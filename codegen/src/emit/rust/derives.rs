@@ -9,9 +9,9 @@
 //! constraints live in the schemas eventbind writes under `schemas/`.
 
 use crate::model::Catalog;
-use proc_macro2::TokenStream;
+use proc_macro2::{TokenStream, TokenTree};
 use quote::{quote, ToTokens};
-use syn::{parse_quote, Attribute, Field, Item};
+use syn::{parse_quote, Attribute, Field, Item, Meta};
 
 /// The serde helper of a member that must be present but may be `null`.
 const REQUIRED_NULLABLE: &str = "required_nullable";
@@ -27,19 +27,23 @@ impl Schemars {
     /// Adds the schemars derive to the items of `file` (parsed once, for
     /// formatting, so the derive costs no second parse).
     pub fn add(&mut self, file: &mut syn::File) {
+        // Parsed once and copied: a spec of many types adds them thousands of times.
+        let derive: Attribute =
+            parse_quote!(#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]);
+        let closed: Attribute =
+            parse_quote!(#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]);
+        let skip: Attribute = parse_quote!(#[cfg_attr(feature = "schemars", schemars(skip))]);
         for item in &mut file.items {
             let fields: Vec<&mut Field> = match item {
                 Item::Struct(item) if derives_validate(&item.attrs) => {
-                    add_derive(&mut item.attrs);
-                    if mark_closed(&mut item.fields) {
-                        item.attrs.push(parse_quote!(
-                            #[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
-                        ));
+                    add_derive(&mut item.attrs, &derive);
+                    if mark_closed(&mut item.fields, &skip) {
+                        item.attrs.push(closed.clone());
                     }
                     item.fields.iter_mut().collect()
                 }
                 Item::Enum(item) if derives_validate(&item.attrs) => {
-                    add_derive(&mut item.attrs);
+                    add_derive(&mut item.attrs, &derive);
                     item.variants
                         .iter_mut()
                         .flat_map(|v| v.fields.iter_mut())
@@ -94,34 +98,39 @@ impl Schemars {
 
 /// Every type the emitter writes derives `Validate` (aliases are not items).
 fn derives_validate(attrs: &[Attribute]) -> bool {
-    attrs.iter().any(|attr| {
-        attr.path().is_ident("derive")
-            && attr
-                .meta
-                .to_token_stream()
-                .into_iter()
-                .any(|t| t.to_string().contains("Validate"))
-    })
+    attrs
+        .iter()
+        .any(|attr| attr.path().is_ident("derive") && mentions(attr, "Validate"))
+}
+
+/// Whether `word` is an identifier in the attribute's arguments, or part of
+/// a string in them (read without printing the attribute: this runs for
+/// every member of every type).
+fn mentions(attr: &Attribute, word: &str) -> bool {
+    fn within(tokens: &TokenStream, word: &str) -> bool {
+        tokens.clone().into_iter().any(|token| match token {
+            TokenTree::Ident(ident) => ident == word,
+            TokenTree::Literal(literal) => literal.to_string().contains(word),
+            TokenTree::Group(group) => within(&group.stream(), word),
+            TokenTree::Punct(_) => false,
+        })
+    }
+    match &attr.meta {
+        Meta::List(list) => within(&list.tokens, word),
+        _ => false,
+    }
 }
 
 /// A closed struct keeps undeclared members in a `#[validate(forbidden)]`
 /// map (so that serde never reads it from an array); schemars is told the
 /// object is closed and to leave that map out. Whether the struct is one.
-fn mark_closed(fields: &mut syn::Fields) -> bool {
+fn mark_closed(fields: &mut syn::Fields, skip: &Attribute) -> bool {
     let mut closed = false;
     for field in fields.iter_mut() {
-        let forbidden = field.attrs.iter().any(|attr| {
-            attr.path().is_ident("validate")
-                && attr
-                    .meta
-                    .to_token_stream()
-                    .to_string()
-                    .contains("forbidden")
-        });
+        let forbidden = (field.attrs.iter())
+            .any(|attr| attr.path().is_ident("validate") && mentions(attr, "forbidden"));
         if forbidden {
-            field
-                .attrs
-                .push(parse_quote!(#[cfg_attr(feature = "schemars", schemars(skip))]));
+            field.attrs.push(skip.clone());
             closed = true;
         }
     }
@@ -129,29 +138,20 @@ fn mark_closed(fields: &mut syn::Fields) -> bool {
 }
 
 /// Puts the derive right after the item's own `#[derive(...)]`.
-fn add_derive(attrs: &mut Vec<Attribute>) {
+fn add_derive(attrs: &mut Vec<Attribute>, derive: &Attribute) {
     let at = attrs
         .iter()
         .position(|a| a.path().is_ident("derive"))
         .map_or(0, |i| i + 1);
-    attrs.insert(
-        at,
-        parse_quote!(#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]),
-    );
+    attrs.insert(at, derive.clone());
 }
 
 /// schemars reads any `Option` member as optional; one that serde requires
 /// (present, possibly `null`) says so through the helper [`Schemars::support`]
 /// writes. Whether the member is one.
 fn mark_required_nullable(field: &mut Field) -> bool {
-    let required_nullable = field.attrs.iter().any(|attr| {
-        attr.path().is_ident("serde")
-            && attr
-                .meta
-                .to_token_stream()
-                .to_string()
-                .contains(REQUIRED_NULLABLE)
-    });
+    let required_nullable = (field.attrs.iter())
+        .any(|attr| attr.path().is_ident("serde") && mentions(attr, REQUIRED_NULLABLE));
     let Some(inner) = required_nullable.then(|| option_inner(&field.ty)).flatten() else {
         return false;
     };
