@@ -31,10 +31,17 @@ fn every_fault<T: DeserializeOwned + Validate>(
     if located.kind() != ErrorKind::InvalidPayload {
         return located;
     }
-    let (Ok(value), Some(first)) = (
-        serde_json::from_slice::<serde_json::Value>(bytes),
-        located.errors().first().cloned(),
-    ) else {
+    let value = match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Ok(value) => value,
+        // The typed reading met a fault in the data before the document's
+        // syntax error, and stopped there; a document that is not JSON is
+        // malformed, whatever else is wrong with it.
+        Err(syntax) if syntax.classify() != serde_json::error::Category::Data => {
+            return locate_error::<T>(bytes, syntax)
+        }
+        Err(_) => return located,
+    };
+    let Some(first) = located.errors().first().cloned() else {
         return located;
     };
     ParseError::new(
@@ -129,5 +136,34 @@ fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(index) => message[..index].to_string(),
         None => message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::path::Path;
+    use crate::validate::Errors;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Point {
+        x: i64,
+        y: i64,
+    }
+
+    impl Validate for Point {
+        fn validate_at(&self, _: &Path<'_>, _: &mut Errors) {}
+    }
+
+    #[test]
+    fn a_document_that_is_not_json_is_malformed_even_after_a_data_fault() {
+        // `x` has the wrong type, and the document breaks off after it.
+        let error = from_slice::<Point>(br#"{"x": "1"}"y": 2}"#).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::MalformedJson, "{error:?}");
+        // Well-formed with the same data fault: invalid, at its pointer.
+        let error = from_slice::<Point>(br#"{"x": "1", "y": 2}"#).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidPayload);
+        assert_eq!(error.errors()[0].pointer, "/x");
     }
 }
