@@ -118,12 +118,14 @@ impl<E: Route + Send + 'static> Dispatcher<E> {
     /// `M` is inferred from the handler's argument, and a type that is not a
     /// message of `E` does not compile:
     ///
-    /// ```ignore
-    /// Dispatcher::<CommendaEvent>::new()
+    /// ```
+    /// # use eventbind_commenda::{CommendaEvent, NexusThresholdStateAlertEvent};
+    /// # use eventbind_receive::{delivery::Disposition, dispatch::Dispatcher};
+    /// let dispatcher = Dispatcher::<CommendaEvent>::new()
     ///     .on_message(|alert: NexusThresholdStateAlertEvent, _context| async move {
     ///         println!("nexus: {}", alert.data.state);
     ///         Disposition::Acknowledge
-    ///     })
+    ///     });
     /// ```
     ///
     /// (`Message` is derived for every payload type no other message of the

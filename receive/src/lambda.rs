@@ -12,14 +12,21 @@
 //! so they come back after the visibility timeout and, after
 //! `maxReceiveCount` receives, end in the queue's dead-letter queue.
 //!
-//! With [`lambda_runtime`](https://docs.rs/lambda_runtime):
+//! Each invocation's event goes to [`SqsLambda::handle`]; with
+//! [`lambda_runtime`](https://docs.rs/lambda_runtime) that is
+//! `lambda_runtime::run(service_fn(|event: LambdaEvent<SqsEvent>| async {
+//! Ok::<_, Error>(lambda.handle(event.payload).await) }))`:
 //!
-//! ```ignore
-//! let lambda = SqsLambda::new(Receiver::new(handlers));
-//! lambda_runtime::run(lambda_runtime::service_fn(|event: LambdaEvent<SqsEvent>| async {
-//!     Ok::<_, lambda_runtime::Error>(lambda.handle(event.payload).await)
-//! }))
-//! .await
+//! ```
+//! # use aws_lambda_events::event::sqs::SqsEvent;
+//! # use eventbind_commenda::CommendaEvent;
+//! # use eventbind_receive::{dispatch::Dispatcher, lambda::SqsLambda, receive::Receiver};
+//! let lambda = SqsLambda::new(Receiver::new(Dispatcher::<CommendaEvent>::new()));
+//! # let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+//! # runtime.block_on(async {
+//! let response = lambda.handle(SqsEvent::default()).await;
+//! assert!(response.batch_item_failures.is_empty());
+//! # });
 //! ```
 
 use crate::delivery::{BoxFuture, Delivery, Disposition, Headers};

@@ -9,8 +9,9 @@
 //! repeats or alternates, the shape of `^(a+)+$`), and then run only on
 //! values short enough that the polynomial stays under [`BACKTRACK_BUDGET`].
 //!
-//! This file is shared: `eventbind-macros` compiles the same source (a link
-//! to this file) to decide at derive time, so that both agree on every
+//! This file is shared: `eventbind-macros` (to decide at derive time) and
+//! `eventbind-codegen` (to refuse at generate time what cannot run) compile
+//! the same source through a link to this file, so all three agree on every
 //! pattern. It uses nothing of the crate around it.
 
 /// Backtracking steps a pattern is allowed on one value, in the units of
