@@ -16,6 +16,7 @@ struct Message {
     ty: syn::Type,
     name: String,
     keys: Vec<String>,
+    requires: Option<String>,
 }
 
 pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
@@ -53,7 +54,11 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
                     ));
                 }
             }
-            VariantAttr::Message { name, keys } => {
+            VariantAttr::Message {
+                name,
+                keys,
+                requires,
+            } => {
                 let name = name.unwrap_or_else(|| variant.ident.to_string());
                 if messages.iter().any(|m: &Message| m.name == name) {
                     return Err(syn::Error::new_spanned(
@@ -71,6 +76,7 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
                     ty,
                     name,
                     keys,
+                    requires,
                 });
             }
         }
@@ -91,7 +97,11 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let infos = messages.iter().map(|m| {
         let name = &m.name;
         let keys = &m.keys;
-        quote!(#rt::MessageInfo { name: #name, keys: &[#(#keys),*] })
+        let requires = match &m.requires {
+            Some(pointer) => quote!(Some(#pointer)),
+            None => quote!(None),
+        };
+        quote!(#rt::MessageInfo { name: #name, keys: &[#(#keys),*], requires: #requires })
     });
     let parse_arms = messages.iter().enumerate().map(|(index, m)| {
         let variant = &m.variant;
@@ -237,6 +247,8 @@ enum VariantAttr {
     Message {
         name: Option<String>,
         keys: Vec<String>,
+        /// A JSON Pointer the message's type requires (see `MessageInfo::requires`).
+        requires: Option<String>,
     },
 }
 
@@ -244,6 +256,7 @@ fn variant_attr(attrs: &[Attribute]) -> syn::Result<VariantAttr> {
     let mut unknown = false;
     let mut name = None;
     let mut keys = Vec::new();
+    let mut requires = None;
     for attr in attrs.iter().filter(|a| a.path().is_ident("route")) {
         attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("unknown") {
@@ -254,14 +267,25 @@ fn variant_attr(attrs: &[Attribute]) -> syn::Result<VariantAttr> {
             } else if meta.path.is_ident("key") {
                 let lit: LitStr = meta.value()?.parse()?;
                 keys.push(lit.value());
+            } else if meta.path.is_ident("requires") {
+                let lit: LitStr = meta.value()?.parse()?;
+                if !lit.value().starts_with('/') {
+                    return Err(syn::Error::new_spanned(
+                        lit,
+                        "`requires` is a JSON Pointer to a member, e.g. \"/data/code\"",
+                    ));
+                }
+                requires = Some(lit.value());
             } else {
-                return Err(meta.error("expected `unknown`, `message = \"..\"` or `key = \"..\"`"));
+                return Err(meta.error(
+                    "expected `unknown`, `message = \"..\"`, `key = \"..\"` or `requires = \"/..\"`",
+                ));
             }
             Ok(())
         })?;
     }
     if unknown {
-        if name.is_some() || !keys.is_empty() {
+        if name.is_some() || !keys.is_empty() || requires.is_some() {
             let attr = attrs
                 .iter()
                 .find(|a| a.path().is_ident("route"))
@@ -273,5 +297,9 @@ fn variant_attr(attrs: &[Attribute]) -> syn::Result<VariantAttr> {
         }
         return Ok(VariantAttr::Unknown);
     }
-    Ok(VariantAttr::Message { name, keys })
+    Ok(VariantAttr::Message {
+        name,
+        keys,
+        requires,
+    })
 }

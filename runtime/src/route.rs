@@ -28,6 +28,10 @@ pub struct MessageInfo {
     /// The routing values that select it (aliases where the vendor's docs
     /// disagree). Several messages may share a value; the payload then decides.
     pub keys: &'static [&'static str],
+    /// A member the message's type requires, as a JSON Pointer, that tells
+    /// it apart from other messages of the same key: a delivery without it
+    /// cannot be this message, so it is not parsed as this one.
+    pub requires: Option<&'static str>,
 }
 
 /// An event enum: one variant per spec message and an `Unknown` variant.
@@ -266,12 +270,21 @@ fn quick_route<R: Route>(name: Option<&str>, bytes: &[u8]) -> Option<R> {
         }
         Routing::Name => name?,
     };
-    let mut chosen = candidates(R::MESSAGES, key);
-    let Some(first) = chosen.next() else {
+    let mut chosen = candidates(R::MESSAGES, key).peekable();
+    if chosen.peek().is_none() {
         return UnknownEvent::from_slice(Some(key.to_owned()), bytes)
             .ok()
             .map(R::from_unknown);
-    };
+    }
+    // A candidate lacking a member its type requires would refuse the
+    // delivery; it is not tried. The scan's "absent" is trusted as the key
+    // is, once a parse of the same bytes succeeds; when every candidate
+    // lacks its member, the checked route reports the faults.
+    let mut chosen = chosen.filter(|&index| {
+        let requires = R::MESSAGES[index].requires;
+        !requires.is_some_and(|pointer| crate::peek::scan::absent_at(bytes, pointer))
+    });
+    let first = chosen.next()?;
     let mut accepted = R::try_message(first, bytes);
     for index in chosen {
         if let Some(event) = R::try_message(index, bytes) {
@@ -421,16 +434,23 @@ mod tests {
         Unknown(UnknownEvent),
     }
 
+    thread_local! {
+        /// The messages `try_message` was asked for, in order.
+        static TRIED: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+
     impl Route for Shared {
         const ROUTING: Routing = Routing::Field("/k");
         const MESSAGES: &'static [MessageInfo] = &[
             MessageInfo {
                 name: "A",
                 keys: &["x"],
+                requires: Some("/a"),
             },
             MessageInfo {
                 name: "B",
                 keys: &["x", "y"],
+                requires: None,
             },
         ];
 
@@ -449,6 +469,7 @@ mod tests {
         }
 
         fn try_message(index: usize, bytes: &[u8]) -> Option<Self> {
+            TRIED.with(|tried| tried.borrow_mut().push(index));
             Self::parse_message(index, bytes).ok()
         }
 
@@ -492,6 +513,14 @@ mod tests {
                 String::from_utf8_lossy(doc)
             );
         }
+        // Without `a`, which A requires, only B is tried; with it, both are.
+        let tried = |doc: &[u8]| {
+            TRIED.with(|tried| tried.borrow_mut().clear());
+            let _ = route::<Shared>(None, doc);
+            TRIED.with(|tried| tried.borrow().clone())
+        };
+        assert_eq!(tried(br#"{"k":"x","b":1}"#), [1]);
+        assert_eq!(tried(br#"{"k":"x","a":1}"#)[..2], [0, 1]);
         let both = route::<Shared>(None, br#"{"k":"x","a":1,"b":2}"#).unwrap_err();
         assert!(both.to_string().contains("more than one message"), "{both}");
         assert!(matches!(

@@ -104,7 +104,8 @@ pub enum CommendaEvent {
     /// Routing key: `EXEMPTION_CERTIFICATES.VERIFICATION.SUCCEEDED`.
     #[route(
         message = "ExemptionCertificatesVerificationSucceeded",
-        key = "EXEMPTION_CERTIFICATES.VERIFICATION.SUCCEEDED"
+        key = "EXEMPTION_CERTIFICATES.VERIFICATION.SUCCEEDED",
+        requires = "/data/corporation_id"
     )]
     ExemptionCertificatesVerificationSucceeded(
         ExemptionCertificatesVerificationSucceededEvent,
@@ -140,7 +141,8 @@ pub enum CommendaEvent {
     #[route(
         message = "CustomsDutyCustomsCodeUpdate",
         key = "CUSTOMS_DUTY.CUSTOMS_CODE.UPDATE",
-        key = "EXEMPTION_CERTIFICATES.VERIFICATION.SUCCEEDED"
+        key = "EXEMPTION_CERTIFICATES.VERIFICATION.SUCCEEDED",
+        requires = "/data/customs_code"
     )]
     CustomsDutyCustomsCodeUpdate(CustomsDutyCustomsCodeUpdateEvent),
     /// An event the spec does not know, kept byte for byte.

@@ -55,6 +55,13 @@ pub(crate) fn string_at<'a>(bytes: &'a [u8], pointer: &str) -> Option<&'a str> {
     Scan { bytes, pos: 0 }.find(pointer, 0)?
 }
 
+/// Whether the document certainly has nothing at `pointer`: the objects on
+/// the way were read through and the member is not there. `false` when it
+/// is there, or the reading gave up.
+pub(crate) fn absent_at(bytes: &[u8], pointer: &str) -> bool {
+    matches!(Scan { bytes, pos: 0 }.find(pointer, 0), Some(None))
+}
+
 /// The top-level member names as a bit set, `position` giving each name's
 /// bit (as [`super::present_keys`] does); `None` when the document is not an
 /// object or a name cannot be read without decoding.
@@ -345,6 +352,24 @@ impl<'a> Scan<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn absent_only_when_the_objects_on_the_way_were_read_through() {
+        let doc = br#"{"data": {"code": "A1", "n": 3, "e": {}}, "list": [1]}"#;
+        assert!(absent_at(doc, "/data/other"));
+        assert!(absent_at(doc, "/missing/deeper"));
+        assert!(!absent_at(doc, "/data/code"));
+        // There, but not a string: not absent (the reading gives up).
+        assert!(!absent_at(doc, "/data/n"));
+        assert!(!absent_at(doc, "/data/e"));
+        // A member named twice on the way: ambiguous, never "absent".
+        assert!(!absent_at(
+            br#"{"data": {}, "data": {"code": "x"}}"#,
+            "/data/code"
+        ));
+        // Not an object where the pointer goes on: gives up.
+        assert!(!absent_at(br#"{"data": 7}"#, "/data/code"));
+    }
 
     #[test]
     fn finds_the_string_and_gives_up_on_duplicate_members() {

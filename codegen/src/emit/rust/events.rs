@@ -68,9 +68,11 @@ pub fn event_enum(catalog: &Catalog, operation: &Operation, uses: &mut Uses) -> 
             message.summary.as_deref(),
             key_note.as_deref(),
         ]);
+        let requires = super::requires::requires(catalog, operation, routed)
+            .map(|pointer| quote!(, requires = #pointer));
         Some(quote! {
             #docs
-            #[route(message = #wire, #(key = #keys),*)]
+            #[route(message = #wire, #(key = #keys),* #requires)]
             #variant(#payload),
         })
     });

@@ -10,6 +10,7 @@ mod events;
 mod fields;
 mod recursion;
 mod rename;
+mod requires;
 mod types;
 
 pub use cargo::RuntimeSource;
