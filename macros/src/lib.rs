@@ -27,7 +27,9 @@
 //! `#[derive(Route)]` on an enum with one newtype variant per message:
 //! `#[route(field = "/topic")]`, `#[route(presence)]` or `#[route(name)]` on the
 //! enum; `#[route(message = "Name", key = "k", key = "alias")]` on each variant
-//! and `#[route(unknown)]` on the variant holding `UnknownEvent`.
+//! and `#[route(unknown)]` on the variant holding `UnknownEvent`. A variant
+//! whose key another shares may add `requires = "/data/code"`: a member its
+//! type requires, so a delivery without it is not parsed as this message.
 
 mod constraints;
 // The runtime's `pattern::ecma` (a link to its file): the derive chooses each
