@@ -117,6 +117,8 @@ impl SinkServer {
 struct Serve {
     child: Child,
     addr: Option<SocketAddr>,
+    /// What it logged after starting, for a failure to show.
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Serve {
@@ -153,9 +155,25 @@ impl Serve {
                 break;
             }
         }
-        // Keep draining stderr so the process never blocks on a full pipe.
-        std::thread::spawn(move || while notes.recv().is_ok() {});
-        Serve { child, addr }
+        // Keep draining stderr so the process never blocks on a full pipe,
+        // keeping the last lines for a failure to show.
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = std::sync::Arc::clone(&log);
+        std::thread::spawn(move || {
+            while let Ok(line) = notes.recv() {
+                let mut kept = kept.lock().unwrap();
+                if kept.len() == 200 {
+                    kept.remove(0);
+                }
+                kept.push(line);
+            }
+        });
+        Serve { child, addr, log }
+    }
+
+    /// The last lines it logged.
+    fn log_tail(&self) -> String {
+        self.log.lock().unwrap().join("\n")
     }
 
     fn addr(&self) -> SocketAddr {
@@ -355,9 +373,12 @@ fn wait_until(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
 #[test]
 fn every_vendor_example_is_forwarded_as_a_cloudevent_to_http_and_jsonl() {
     let moto = Moto::start();
+    // A short visibility timeout: a delivery serve answered retry-later
+    // (a slow first start) comes back in seconds, not SQS's default 30.
     let queue = python(
         &moto,
-        "print(sqs.create_queue(QueueName='certcapture')['QueueUrl'])",
+        "print(sqs.create_queue(QueueName='certcapture', \
+         Attributes={'VisibilityTimeout': '2'})['QueueUrl'])",
     );
     let out_queue = python(
         &moto,
@@ -516,9 +537,33 @@ backoff_max_ms = 300
     );
 
     let want = expected.len() + 1;
-    wait_until("every event at both sinks", Duration::from_secs(60), || {
-        sink.events().len() >= want && jsonl(dir.path()).len() >= want
-    });
+    // A guard against a hang, not a timing assertion: on a timeout it says
+    // what is missing where, and what serve logged.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while sink.events().len() < want || jsonl(dir.path()).len() < want {
+        if Instant::now() > deadline {
+            let missing = |events: &[Value]| -> Vec<String> {
+                (expected.iter())
+                    .filter(|(route, _, _, payload)| {
+                        !events.iter().any(|e| {
+                            e["source"] == format!("/routes/{route}") && e["data"] == *payload
+                        })
+                    })
+                    .map(|(route, _, message, _)| format!("{route} {message}"))
+                    .collect()
+            };
+            panic!(
+                "timed out waiting for every event at both sinks ({want} each): http has {}, \
+                 missing {:?}; jsonl has {}, missing {:?}\nserve logged:\n{}",
+                sink.events().len(),
+                missing(&sink.events()),
+                jsonl(dir.path()).len(),
+                missing(&jsonl(dir.path())),
+                serve.log_tail()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
     let http = sink.events();
     let file_events = jsonl(dir.path());
     assert_eq!(http.len(), want, "{http:#?}");

@@ -140,9 +140,16 @@ impl Forwarder {
             };
             let stored = self.store.list(&filter).await?;
             let Some(stored) = stored.into_iter().next() else {
-                let why = "the inbox has no record of it";
+                // The rows are written while the delivery is handled, and the
+                // inbox may record it only with the outcome (SQLite does), a
+                // moment later: tried again, as a failed send would be, and
+                // dead only once the attempts run out. (Marking it dead at
+                // once lost events that a sink took that moment.)
+                let why = "the inbox has no record of it (yet)";
+                let retry = (row.attempts < self.backoff.max_attempts)
+                    .then(|| self.backoff.delay(row.attempts));
                 self.outbox
-                    .failed(&self.name, &row.dedup_key, why, None)
+                    .failed(&self.name, &row.dedup_key, why, retry)
                     .await?;
                 continue;
             };
@@ -191,6 +198,45 @@ impl Forwarder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_row_the_inbox_does_not_have_yet_is_tried_again_not_dead() {
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = eventbind_receive::store::open_outbox("memory")
+            .await
+            .unwrap();
+        outbox.enqueue("k1", &["file".to_owned()]).await.unwrap();
+        let forwarder = Forwarder {
+            name: "file".into(),
+            sink: Arc::new(super::super::sinks::jsonl::JsonlSink::new(Some(
+                dir.path().join("events.jsonl"),
+            ))),
+            outbox: Arc::clone(&outbox),
+            // The inbox records the delivery only with its outcome, a moment
+            // after the row: here, not yet.
+            store: Arc::new(eventbind_receive::store::MemoryStore::new(10)),
+            routes: Arc::default(),
+            backoff: Backoff {
+                max_attempts: 3,
+                initial: Duration::from_millis(1),
+                max: Duration::from_millis(1),
+            },
+            batch: 10,
+            lease: Duration::from_secs(60),
+            wake: Arc::default(),
+            metrics: Arc::default(),
+        };
+        assert_eq!(forwarder.once().await.unwrap(), 1);
+        let counts = outbox.counts("file").await.unwrap();
+        assert_eq!((counts.pending, counts.dead), (1, 0), "{counts:?}");
+        // Still missing when the attempts run out: dead, and said so.
+        for _ in 0..3 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            forwarder.once().await.unwrap();
+        }
+        let counts = outbox.counts("file").await.unwrap();
+        assert_eq!((counts.pending, counts.dead), (0, 1), "{counts:?}");
+    }
 
     #[test]
     fn delays_grow_and_stay_within_the_cap() {
