@@ -10,8 +10,8 @@
 //! the size of the type graph: each reference is looked at once, as in
 //! finding a grammar's productive symbols.
 
+use super::positions::{positions, referenced, Positions};
 use super::types::{Additional, Constraints, Ty, TyKind, TypeDef, TypeKind};
-use std::collections::HashMap;
 
 /// A named type of the catalog that no finite value has.
 #[derive(Debug, Clone)]
@@ -25,11 +25,7 @@ pub(crate) struct Uninhabited<'t> {
 
 /// The first type of `types` that can hold no finite value, if any.
 pub(crate) fn first_uninhabited(types: &[TypeDef]) -> Option<Uninhabited<'_>> {
-    let index: HashMap<&str, usize> = types
-        .iter()
-        .enumerate()
-        .map(|(i, def)| (def.name.as_str(), i))
-        .collect();
+    let index = positions(types);
     let needs: Vec<Need> = types.iter().map(|def| need(def, &index)).collect();
     let inhabited = fixpoint(&needs);
     let first = inhabited.iter().position(|&yes| !yes)?;
@@ -57,7 +53,7 @@ enum Dep {
     On(usize),
 }
 
-fn need(def: &TypeDef, index: &HashMap<&str, usize>) -> Need {
+fn need(def: &TypeDef, index: &Positions<'_>) -> Need {
     match &def.kind {
         TypeKind::Struct { fields, additional } => {
             let mut all: Vec<usize> = fields
@@ -101,7 +97,7 @@ fn on(dep: Dep) -> Option<usize> {
 
 /// What `ty` needs; `outer` holds constraints stated on the named type
 /// around it (a newtype's own `minItems`).
-fn dep(ty: &Ty, outer: Option<&Constraints>, index: &HashMap<&str, usize>) -> Dep {
+fn dep(ty: &Ty, outer: Option<&Constraints>, index: &Positions<'_>) -> Dep {
     if ty.nullable {
         return Dep::Always;
     }
@@ -110,9 +106,7 @@ fn dep(ty: &Ty, outer: Option<&Constraints>, index: &HashMap<&str, usize>) -> De
     };
     match &ty.kind {
         // A name the catalog does not define is not this check's to judge.
-        TyKind::Named { name } => index
-            .get(name.as_str())
-            .map_or(Dep::Always, |&i| Dep::On(i)),
+        TyKind::Named { .. } => referenced(ty, index).map_or(Dep::Always, Dep::On),
         TyKind::Array { items } if least(|c| c.min_items) > 0 => dep(items, None, index),
         TyKind::Map { values } if least(|c| c.min_properties) > 0 => dep(values, None, index),
         _ => Dep::Always,

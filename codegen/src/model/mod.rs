@@ -5,6 +5,7 @@ mod catalog;
 pub mod formats;
 pub(crate) mod inhabited;
 pub(crate) mod naming;
+pub(crate) mod positions;
 pub(crate) mod progress;
 mod types;
 

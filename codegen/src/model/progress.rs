@@ -13,8 +13,8 @@
 //! reaches no cycle (one that reaches none is settled once its successors
 //! are): linear in the size of the graph.
 
-use super::types::{Ty, TyKind, TypeDef, TypeKind};
-use std::collections::HashMap;
+use super::positions::{positions, referenced, Positions};
+use super::types::{TypeDef, TypeKind};
 
 /// A type whose reading can come back to the same value without end.
 #[derive(Debug, Clone)]
@@ -28,11 +28,7 @@ pub(crate) struct Looping<'t> {
 
 /// The first type of `types` whose reading can loop on one value, if any.
 pub(crate) fn first_looping(types: &[TypeDef]) -> Option<Looping<'_>> {
-    let index: HashMap<&str, usize> = types
-        .iter()
-        .enumerate()
-        .map(|(i, def)| (def.name.as_str(), i))
-        .collect();
+    let index = positions(types);
     let next: Vec<Vec<usize>> = types.iter().map(|def| same_value(def, &index)).collect();
     let looping = unsettled(&next);
     let first = looping.iter().position(|&yes| yes)?;
@@ -53,14 +49,12 @@ pub(crate) fn first_looping(types: &[TypeDef]) -> Option<Looping<'_>> {
 }
 
 /// The named types `def` reads the same value as.
-fn same_value(def: &TypeDef, index: &HashMap<&str, usize>) -> Vec<usize> {
-    let named = |ty: &Ty| match &ty.kind {
-        TyKind::Named { name } => index.get(name.as_str()).copied(),
-        _ => None,
-    };
+fn same_value(def: &TypeDef, index: &Positions<'_>) -> Vec<usize> {
     match &def.kind {
-        TypeKind::Union { variants, .. } => variants.iter().filter_map(|v| named(&v.ty)).collect(),
-        TypeKind::Newtype { inner } => named(inner).into_iter().collect(),
+        TypeKind::Union { variants, .. } => (variants.iter())
+            .filter_map(|v| referenced(&v.ty, index))
+            .collect(),
+        TypeKind::Newtype { inner } => referenced(inner, index).into_iter().collect(),
         TypeKind::Struct { .. } | TypeKind::Enum { .. } => Vec::new(),
     }
 }

@@ -8,7 +8,8 @@
 //! the stack), which keeps the emitter linear in the number of types even
 //! for long chains, where a search per field was quadratic.
 
-use crate::model::{Catalog, Ty, TyKind, TypeKind};
+use crate::model::positions::{positions, referenced, Positions};
+use crate::model::{Catalog, TypeKind};
 use std::collections::HashMap;
 
 /// Named types that reach themselves by value: a field from one of these to
@@ -20,9 +21,7 @@ pub struct Recursion<'c> {
 
 impl<'c> Recursion<'c> {
     pub fn new(catalog: &'c Catalog) -> Self {
-        let index: HashMap<&str, usize> = (catalog.types.iter().enumerate())
-            .map(|(at, def)| (def.name.as_str(), at))
-            .collect();
+        let index = positions(&catalog.types);
         let edges: Vec<Vec<usize>> = catalog
             .types
             .iter()
@@ -47,11 +46,8 @@ impl<'c> Recursion<'c> {
 }
 
 /// The named types a type holds by value (not behind `Vec` or a map).
-fn by_value(kind: &TypeKind, index: &HashMap<&str, usize>) -> Vec<usize> {
-    let named = |ty: &Ty| match &ty.kind {
-        TyKind::Named { name } => index.get(name.as_str()).copied(),
-        _ => None,
-    };
+fn by_value(kind: &TypeKind, index: &Positions<'_>) -> Vec<usize> {
+    let named = |ty| referenced(ty, index);
     match kind {
         // Members kept in a map are behind the map's allocation already.
         TypeKind::Struct { fields, .. } => fields.iter().filter_map(|f| named(&f.ty)).collect(),

@@ -62,9 +62,9 @@ fn required_pointers(catalog: &Catalog, ty: &Ty) -> Vec<String> {
         }
         level = next;
     }
+    // Found level by level, so already by depth, then declaration order:
+    // the shallowest telling member wins.
     found.truncate(MAX_POINTERS);
-    // By depth, then declaration order: the shallowest telling member wins.
-    found.sort_by_key(|pointer| pointer.matches('/').count());
     found
 }
 
