@@ -1,8 +1,10 @@
 //! The errors every parse returns: which kind of failure, where (a JSON
 //! Pointer), and a message a person can act on.
 
+use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 use std::fmt;
+use std::sync::{Arc, OnceLock};
 
 /// What went wrong with a delivery, so callers can answer it differently
 /// (a malformed body is never retried; an unknown event is kept).
@@ -58,12 +60,27 @@ impl fmt::Display for PointerError {
 }
 
 /// A delivery that could not be turned into a typed, valid event.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+///
+/// A payload that serde cannot read is located at once (its first fault, with
+/// its pointer); the rest of its faults are found when first asked for
+/// ([`ParseError::errors`], `Display`, `Serialize`, comparison), by reading the
+/// body again. A receiver that only needs the kind or the first fault does not
+/// pay for listing every fault.
+#[derive(Clone)]
 pub struct ParseError {
     kind: ErrorKind,
     message: Option<&'static str>,
     key: Option<String>,
     errors: Vec<PointerError>,
+    rest: Option<Arc<Rest>>,
+}
+
+/// The faults after the first, listed on demand: the body they are read from
+/// and the lister for the type it was read as.
+struct Rest {
+    body: Box<[u8]>,
+    list: fn(&[u8], &PointerError) -> Vec<PointerError>,
+    listed: OnceLock<Vec<PointerError>>,
 }
 
 impl ParseError {
@@ -75,6 +92,24 @@ impl ParseError {
             message: None,
             key: None,
             errors,
+            rest: None,
+        }
+    }
+
+    /// An invalid payload whose first fault is `first`; the others are found
+    /// by `list` (given the body and `first`) when first asked for.
+    pub(crate) fn listed_later(
+        first: PointerError,
+        body: &[u8],
+        list: fn(&[u8], &PointerError) -> Vec<PointerError>,
+    ) -> Self {
+        ParseError {
+            rest: Some(Arc::new(Rest {
+                body: body.into(),
+                list,
+                listed: OnceLock::new(),
+            })),
+            ..Self::new(ErrorKind::InvalidPayload, vec![first])
         }
     }
 
@@ -110,9 +145,16 @@ impl ParseError {
         self.key.as_deref()
     }
 
-    /// Every fault found, each with its JSON Pointer. Never empty.
+    /// Every fault found, each with its JSON Pointer, the first first. Never
+    /// empty. For a payload serde could not read, the first call reads the
+    /// body again to find the faults after the first.
     pub fn errors(&self) -> &[PointerError] {
-        &self.errors
+        match &self.rest {
+            Some(rest) => rest
+                .listed
+                .get_or_init(|| (rest.list)(&rest.body, &self.errors[0])),
+            None => &self.errors,
+        }
     }
 
     /// The pointer of the first fault.
@@ -124,13 +166,46 @@ impl ParseError {
     }
 }
 
+impl fmt::Debug for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ParseError")
+            .field("kind", &self.kind)
+            .field("message", &self.message)
+            .field("key", &self.key)
+            .field("errors", &self.errors())
+            .finish()
+    }
+}
+
+impl PartialEq for ParseError {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind
+            && self.message == other.message
+            && self.key == other.key
+            && self.errors() == other.errors()
+    }
+}
+
+impl Eq for ParseError {}
+
+impl Serialize for ParseError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = serializer.serialize_struct("ParseError", 4)?;
+        out.serialize_field("kind", &self.kind)?;
+        out.serialize_field("message", &self.message)?;
+        out.serialize_field("key", &self.key)?;
+        out.serialize_field("errors", self.errors())?;
+        out.end()
+    }
+}
+
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.kind)?;
         if let Some(message) = self.message {
             write!(f, " ({message})")?;
         }
-        for (i, error) in self.errors.iter().enumerate() {
+        for (i, error) in self.errors().iter().enumerate() {
             f.write_str(if i == 0 { ": " } else { "; " })?;
             write!(f, "{error}")?;
         }

@@ -6,48 +6,83 @@ use crate::error::{ErrorKind, ParseError, PointerError};
 // at this path too, where it was public first.
 pub use crate::path::path_to_pointer;
 use crate::validate::Validate;
-use serde::de::{Deserialize, DeserializeOwned};
+use serde::de::{Deserialize, DeserializeOwned, IgnoredAny};
+use serde_json::error::Category;
 
 /// Parses and validates one JSON document as `T`.
 ///
 /// The fast path is a plain `serde_json::from_slice`; only when it fails is
-/// the document parsed again with path tracking, to report the JSON Pointer
-/// of the fault. Valid payloads pay nothing for error reporting.
+/// the document read again: once to tell malformed JSON from an invalid
+/// payload, once with path tracking to locate the first fault. The faults
+/// after the first are listed when the error is asked for them
+/// ([`ParseError::errors`]). Valid payloads pay nothing for error reporting.
 pub fn from_slice<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, ParseError> {
-    let value = match deserialize::<T>(bytes) {
-        Ok(value) => value,
-        Err(error) => return Err(every_fault::<T>(bytes, error)),
-    };
-    validated(value)
+    match deserialize::<T>(bytes) {
+        Ok(value) => validated(value),
+        Err(error) => Err(unreadable::<T>(bytes, error)),
+    }
 }
 
-/// [`locate_error`], then every further fault of the payload (see
-/// [`crate::faults`]): what a JSON Schema validator would list.
-fn every_fault<T: DeserializeOwned + Validate>(
+/// The error for a document serde could not read as `T`: malformed JSON, or
+/// an invalid payload located at its first fault.
+fn unreadable<T: DeserializeOwned + Validate>(
     bytes: &[u8],
     error: serde_json::Error,
 ) -> ParseError {
-    let located = locate_error::<T>(bytes, error);
-    if located.kind() != ErrorKind::InvalidPayload {
-        return located;
+    if error.classify() != Category::Data {
+        return locate_error::<T>(bytes, error);
     }
-    let value = match serde_json::from_slice::<serde_json::Value>(bytes) {
-        Ok(value) => value,
-        // The typed reading met a fault in the data before the document's
-        // syntax error, and stopped there; a document that is not JSON is
-        // malformed, whatever else is wrong with it.
-        Err(syntax) if syntax.classify() != serde_json::error::Category::Data => {
-            return locate_error::<T>(bytes, syntax)
+    // The typed reading met a fault in the data and stopped there; a document
+    // that is not JSON further on is malformed, whatever else is wrong with it.
+    if let Err(syntax) = well_formed(bytes) {
+        return locate_error::<T>(bytes, syntax);
+    }
+    ParseError::listed_later(first_fault::<T>(bytes, &error), bytes, every_fault::<T>)
+}
+
+/// Whether `bytes` are one JSON document, read without building anything.
+/// JSON is UTF-8: a document that is not is read as a value, which refuses
+/// it where serde_json says (skipping a string does not check its UTF-8).
+fn well_formed(bytes: &[u8]) -> serde_json::Result<()> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str::<IgnoredAny>(text).map(drop),
+        Err(_) => serde_json::from_slice::<serde_json::Value>(bytes).map(drop),
+    }
+}
+
+/// The first fault of a well-formed document serde refused as `T` (with
+/// `error`), located by reading it again with path tracking.
+fn first_fault<T: DeserializeOwned>(bytes: &[u8], error: &serde_json::Error) -> PointerError {
+    let located = match std::str::from_utf8(bytes) {
+        Ok(text) => {
+            serde_path_to_error::deserialize::<_, T>(&mut serde_json::Deserializer::from_str(text))
         }
-        Err(_) => return located,
+        Err(_) => serde_path_to_error::deserialize::<_, T>(
+            &mut serde_json::Deserializer::from_slice(bytes),
+        ),
     };
-    let Some(first) = located.errors().first().cloned() else {
-        return located;
-    };
-    ParseError::new(
-        ErrorKind::InvalidPayload,
-        crate::faults::every_fault::<T>(value, first),
-    )
+    match located {
+        Err(e) => PointerError::new(
+            path_to_pointer(e.path()),
+            strip_position(&e.inner().to_string()),
+        ),
+        // Unreachable in practice: the same bytes failed a moment ago.
+        Ok(_) => PointerError::new("", strip_position(&error.to_string())),
+    }
+}
+
+/// Every fault of a well-formed `bytes` read as `T`, from the first, already
+/// found (see [`crate::faults`]): what a JSON Schema validator would list.
+fn every_fault<T: DeserializeOwned + Validate>(
+    bytes: &[u8],
+    first: &PointerError,
+) -> Vec<PointerError> {
+    match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Ok(value) => crate::faults::every_fault::<T>(value, first.clone()),
+        // A number serde_json's values cannot hold (`1e400`): the first fault
+        // is what there is.
+        Err(_) => vec![first.clone()],
+    }
 }
 
 /// Parses and validates without locating faults: `None` on any failure. For
@@ -98,9 +133,9 @@ fn validated<T: Validate>(value: T) -> Result<T, ParseError> {
 }
 
 /// Turns a serde error into a located [`ParseError`]: syntax faults are
-/// malformed JSON, data faults are an invalid payload at a pointer.
+/// malformed JSON, data faults are an invalid payload at a pointer (the
+/// first; reading `bytes` again as `T` finds it).
 pub fn locate_error<T: DeserializeOwned>(bytes: &[u8], error: serde_json::Error) -> ParseError {
-    use serde_json::error::Category;
     match error.classify() {
         Category::Syntax | Category::Eof | Category::Io => ParseError::single(
             ErrorKind::MalformedJson,
@@ -112,22 +147,10 @@ pub fn locate_error<T: DeserializeOwned>(bytes: &[u8], error: serde_json::Error)
                 strip_position(&error.to_string())
             ),
         ),
-        Category::Data => {
-            let mut de = serde_json::Deserializer::from_slice(bytes);
-            let located = serde_path_to_error::deserialize::<_, T>(&mut de);
-            let (pointer, message) = match located {
-                Err(e) => (
-                    path_to_pointer(e.path()),
-                    strip_position(&e.inner().to_string()),
-                ),
-                // Unreachable in practice: the same bytes failed a moment ago.
-                Ok(_) => (String::new(), strip_position(&error.to_string())),
-            };
-            ParseError::new(
-                ErrorKind::InvalidPayload,
-                vec![PointerError::new(pointer, message)],
-            )
-        }
+        Category::Data => ParseError::new(
+            ErrorKind::InvalidPayload,
+            vec![first_fault::<T>(bytes, &error)],
+        ),
     }
 }
 
@@ -165,5 +188,19 @@ mod tests {
         let error = from_slice::<Point>(br#"{"x": "1", "y": 2}"#).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidPayload);
         assert_eq!(error.errors()[0].pointer, "/x");
+    }
+
+    #[test]
+    fn the_faults_after_the_first_are_listed_when_asked_for() {
+        let error = from_slice::<Point>(br#"{"x": "1", "y": true}"#).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidPayload);
+        assert_eq!(error.pointer(), "/x");
+        let copy = error.clone();
+        let pointers: Vec<&str> = error.errors().iter().map(|e| e.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/x", "/y"]);
+        assert_eq!(copy, error);
+        assert!(copy.to_string().contains("/y: invalid type"), "{copy}");
+        let json = serde_json::to_value(&copy).unwrap();
+        assert_eq!(json["errors"][1]["pointer"], "/y");
     }
 }

@@ -242,22 +242,27 @@ pub fn candidates<'m>(
 /// A key that names no message gives the `Unknown` variant, holding the raw
 /// JSON. A key shared by several messages is settled by the payload: exactly
 /// one of them must accept it.
+///
+/// The key is found by [`crate::peek::scan`], which does not check the text.
+/// It is trusted once the parse that follows shows the document well-formed:
+/// a typed or raw value came out of it, or it was refused as an invalid
+/// payload (which [`crate::parse::from_slice`] says only of well-formed
+/// JSON); then the checking peek would have found the same key. Anything
+/// else (no key found, malformed JSON, a shared key not settled by exactly
+/// one message) is done again by [`checked_route`], to report exactly what it
+/// always has. So a delivery is read once when it is valid, and once more to
+/// locate its first fault when it is not.
 pub fn route<R: Route>(name: Option<&str>, bytes: &[u8]) -> Result<R, ParseError> {
     match quick_route(name, bytes) {
-        Some(event) => Ok(event),
-        None => checked_route(name, bytes),
+        Some(Ok(event)) => Ok(event),
+        Some(Err(error)) if error.kind() == ErrorKind::InvalidPayload => Err(error),
+        _ => checked_route(name, bytes),
     }
 }
 
-/// [`route`] for a delivery that routes and parses cleanly, reading the bytes
-/// once: the key is found by [`crate::peek::scan`], which does not check the
-/// text, and is trusted because the full parse that follows (typed, or the
-/// raw value of an unknown event) succeeded, so the text is well-formed and
-/// the checking peek would have found the same key. `None` on anything else
-/// (no key found, a parse or validation failure, a shared key not settled by
-/// exactly one message): [`checked_route`] then does it all again, to report
-/// exactly what it always has.
-fn quick_route<R: Route>(name: Option<&str>, bytes: &[u8]) -> Option<R> {
+/// [`route`] as far as the scanned key takes it; `None` where the checked
+/// route must decide.
+fn quick_route<R: Route>(name: Option<&str>, bytes: &[u8]) -> Option<Result<R, ParseError>> {
     let key: &str = match R::ROUTING {
         Routing::Field(pointer) => crate::peek::scan::string_at(bytes, pointer)?,
         Routing::Presence => {
@@ -274,26 +279,42 @@ fn quick_route<R: Route>(name: Option<&str>, bytes: &[u8]) -> Option<R> {
     if chosen.peek().is_none() {
         return UnknownEvent::from_slice(Some(key.to_owned()), bytes)
             .ok()
-            .map(R::from_unknown);
+            .map(|event| Ok(R::from_unknown(event)));
     }
     // A candidate lacking a member its type requires would refuse the
-    // delivery; it is not tried. The scan's "absent" is trusted as the key
-    // is, once a parse of the same bytes succeeds; when every candidate
-    // lacks its member, the checked route reports the faults.
-    let mut chosen = chosen.filter(|&index| {
-        let requires = R::MESSAGES[index].requires;
-        !requires.is_some_and(|pointer| crate::peek::scan::absent_at(bytes, pointer))
-    });
-    let first = chosen.next()?;
-    let mut accepted = R::try_message(first, bytes);
-    for index in chosen {
-        if let Some(event) = R::try_message(index, bytes) {
-            if accepted.replace(event).is_some() {
-                return None;
+    // delivery; it is not tried (see [`likely`]).
+    let chosen: Vec<usize> = likely::<R>(chosen, bytes);
+    match chosen[..] {
+        [] => None,
+        [only] => Some(R::parse_message(only, bytes).map_err(|e| {
+            e.with_message(R::MESSAGES[only].name)
+                .with_key(Some(key.to_owned()))
+        })),
+        _ => {
+            let mut accepted = None;
+            for &index in &chosen {
+                if let Some(event) = R::try_message(index, bytes) {
+                    if accepted.replace(event).is_some() {
+                        return None;
+                    }
+                }
             }
+            accepted.map(Ok)
         }
     }
-    accepted
+}
+
+/// The candidates whose required member (if they name one) is present, as
+/// the scan sees it. The scan's "absent" is trusted as the key is, once the
+/// document is shown well-formed; every route that uses it either parses
+/// successfully or refuses an invalid payload of a well-formed document.
+fn likely<R: Route>(candidates: impl Iterator<Item = usize>, bytes: &[u8]) -> Vec<usize> {
+    candidates
+        .filter(|&index| {
+            let requires = R::MESSAGES[index].requires;
+            !requires.is_some_and(|pointer| crate::peek::scan::absent_at(bytes, pointer))
+        })
+        .collect()
 }
 
 /// [`route`] reading the document with the checking peek first, so that every
@@ -326,25 +347,35 @@ pub fn checked_route<R: Route>(name: Option<&str>, bytes: &[u8]) -> Result<R, Pa
         .collect();
     match accepted.len() {
         1 => Ok(accepted.remove(0).1),
-        // None accepts: the candidate the payload comes closest to (fewest
-        // faults) is the likely one, and its faults are reported.
-        0 => Err(std::iter::once(first)
-            .chain(rest.iter().copied())
-            .filter_map(|index| {
-                R::parse_message(index, bytes).err().map(|e| {
-                    e.with_message(R::MESSAGES[index].name)
-                        .with_key(owned_key())
+        // None accepts: among those whose required member is present (all,
+        // if none has it: as the quick route chooses), the candidate the
+        // payload comes closest to (fewest faults) is the likely one, and its
+        // faults are reported.
+        0 => Err({
+            let all = std::iter::once(first).chain(rest.iter().copied());
+            let likely = likely::<R>(all.clone(), bytes);
+            let pool = if likely.is_empty() {
+                all.collect()
+            } else {
+                likely
+            };
+            pool.into_iter()
+                .filter_map(|index| {
+                    R::parse_message(index, bytes).err().map(|e| {
+                        e.with_message(R::MESSAGES[index].name)
+                            .with_key(owned_key())
+                    })
                 })
-            })
-            .min_by_key(|e| e.errors().len())
-            .unwrap_or_else(|| {
-                ParseError::single(
-                    ErrorKind::InvalidPayload,
-                    "",
-                    "payload accepted on a second reading",
-                )
-                .with_key(owned_key())
-            })),
+                .min_by_key(|e| e.errors().len())
+                .unwrap_or_else(|| {
+                    ParseError::single(
+                        ErrorKind::InvalidPayload,
+                        "",
+                        "payload accepted on a second reading",
+                    )
+                    .with_key(owned_key())
+                })
+        }),
         _ => {
             let names: Vec<&str> = accepted.iter().map(|(i, _)| R::MESSAGES[*i].name).collect();
             Err(ParseError::single(
@@ -435,8 +466,24 @@ mod tests {
     }
 
     thread_local! {
-        /// The messages `try_message` was asked for, in order.
+        /// The messages `parse_message` or `try_message` was asked for, in order.
         static TRIED: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+
+    impl Shared {
+        fn read(index: usize, bytes: &[u8]) -> Result<Self, ParseError> {
+            let value: Value = crate::parse::from_slice(bytes)?;
+            let member = ["a", "b"][index];
+            match value.get(member) {
+                Some(_) if index == 0 => Ok(Shared::A(value)),
+                Some(_) => Ok(Shared::B(value)),
+                None => Err(ParseError::single(
+                    ErrorKind::InvalidPayload,
+                    "",
+                    format!("no member {member}"),
+                )),
+            }
+        }
     }
 
     impl Route for Shared {
@@ -455,22 +502,13 @@ mod tests {
         ];
 
         fn parse_message(index: usize, bytes: &[u8]) -> Result<Self, ParseError> {
-            let value: Value = crate::parse::from_slice(bytes)?;
-            let member = ["a", "b"][index];
-            match value.get(member) {
-                Some(_) if index == 0 => Ok(Shared::A(value)),
-                Some(_) => Ok(Shared::B(value)),
-                None => Err(ParseError::single(
-                    ErrorKind::InvalidPayload,
-                    "",
-                    format!("no member {member}"),
-                )),
-            }
+            TRIED.with(|tried| tried.borrow_mut().push(index));
+            Self::read(index, bytes)
         }
 
         fn try_message(index: usize, bytes: &[u8]) -> Option<Self> {
             TRIED.with(|tried| tried.borrow_mut().push(index));
-            Self::parse_message(index, bytes).ok()
+            Self::read(index, bytes).ok()
         }
 
         fn from_unknown(event: UnknownEvent) -> Self {
