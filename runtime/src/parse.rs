@@ -13,7 +13,8 @@ use serde_json::error::Category;
 ///
 /// The fast path is a plain `serde_json::from_slice`; only when it fails is
 /// the document read again: once to tell malformed JSON from an invalid
-/// payload, once with path tracking to locate the first fault. The faults
+/// payload, and once more with path tracking to locate the first fault
+/// unless the position serde_json gives already names it. The faults
 /// after the first are listed when the error is asked for them
 /// ([`ParseError::errors`]). Valid payloads pay nothing for error reporting.
 pub fn from_slice<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, ParseError> {
@@ -37,7 +38,37 @@ fn unreadable<T: DeserializeOwned + Validate>(
     if let Err(syntax) = well_formed(bytes) {
         return locate_error::<T>(bytes, syntax);
     }
-    ParseError::listed_later(first_fault::<T>(bytes, &error), bytes, every_fault::<T>)
+    ParseError::listed_later(located::<T>(bytes, &error), bytes, every_fault::<T>)
+}
+
+/// The first fault of a well-formed document serde refused as `T` (with
+/// `error`): where serde_json stopped, when that names the value (see
+/// [`crate::peek::locate`]), else by reading it again with path tracking.
+fn located<T: DeserializeOwned>(bytes: &[u8], error: &serde_json::Error) -> PointerError {
+    use crate::peek::locate;
+    let message = strip_position(&error.to_string());
+    let (line, column) = (error.line(), error.column());
+    let pointer = if message.starts_with("missing field `") {
+        locate::object_closed_before(bytes, line, column)
+    } else if message.starts_with("invalid type: map,") {
+        locate::value_at(bytes, line, column, b'{')
+    } else if message.starts_with("invalid type: sequence,") {
+        locate::value_at(bytes, line, column, b'[')
+    } else {
+        locate::scalar_before(bytes, line, column)
+    };
+    let Some(pointer) = pointer else {
+        return first_fault::<T>(bytes, error);
+    };
+    let fault = PointerError::new(pointer, message);
+    // The two must agree; every test run in a debug build checks it on
+    // every invalid document it reads.
+    debug_assert_eq!(
+        fault,
+        first_fault::<T>(bytes, error),
+        "fault located by position"
+    );
+    fault
 }
 
 /// Whether `bytes` are one JSON document, read without building anything.
@@ -147,10 +178,9 @@ pub fn locate_error<T: DeserializeOwned>(bytes: &[u8], error: serde_json::Error)
                 strip_position(&error.to_string())
             ),
         ),
-        Category::Data => ParseError::new(
-            ErrorKind::InvalidPayload,
-            vec![first_fault::<T>(bytes, &error)],
-        ),
+        Category::Data => {
+            ParseError::new(ErrorKind::InvalidPayload, vec![located::<T>(bytes, &error)])
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 //! The crate-private `scan` answers the same questions without checking the
 //! text, for callers that parse the document fully afterwards.
 
+pub(crate) mod locate;
 pub(crate) mod scan;
 
 use serde::de::{Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};

@@ -1,0 +1,356 @@
+//! Where in a document serde stopped: the JSON Pointer of the value a
+//! serde_json data error is about, read off the error's position.
+//!
+//! Locating a fault by reading the document again with
+//! `serde_path_to_error` costs more than the failed parse itself (it copies
+//! every member name it passes). serde_json already says where it stopped:
+//! an error is given the position of the last byte read when it leaves the
+//! innermost `deserialize_*` call that saw it. That names the value in three
+//! cases, which the caller tells apart by serde's message:
+//! - inside a scalar (a string, a number, a literal), that scalar;
+//! - "invalid type: map" or "sequence": serde_json stops before the bracket
+//!   it refuses, so the value starting there;
+//! - "missing field": the closing brace of the object that lacks it.
+//!
+//! Anywhere else the position does not name the value: on a closing bracket
+//! the fault may be the container's or its last member's (serde_json reads
+//! the bracket before it sets the position); on a member name or a colon it
+//! may be the member's or the container's. There these answer `None` and the
+//! caller reads the document again with path tracking.
+//!
+//! Like [`super::scan`] it does not check the text: serde_json read the
+//! document up to the position without fault.
+
+/// JSON's insignificant whitespace.
+fn is_space(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\n' | b'\r' | b'\t')
+}
+
+/// What is sought at the position.
+#[derive(Clone, Copy, PartialEq)]
+enum Sought {
+    /// A scalar holding the byte.
+    Scalar,
+    /// A value starting at the byte, with this opening bracket.
+    Opened(u8),
+    /// An object whose closing brace is the byte.
+    Closed,
+}
+
+/// The pointer of the scalar holding the last byte serde_json read before
+/// the error at `line` and `column` (its 1-based line, and bytes from that
+/// line's start to the position after the byte), with whitespace read after
+/// the scalar skipped back over; `None` when that byte is not in a scalar,
+/// the position is unknown (line 0), or a member name on the way has escapes
+/// or is not UTF-8.
+pub(crate) fn scalar_before(bytes: &[u8], line: usize, column: usize) -> Option<String> {
+    let last = last_read(bytes, line, column)?;
+    Walk { bytes, at: 0 }.pointer_at(last, Sought::Scalar)
+}
+
+/// The pointer of the object or array (`bracket` opens it) that starts at
+/// the position; `None` when none does.
+pub(crate) fn value_at(bytes: &[u8], line: usize, column: usize, bracket: u8) -> Option<String> {
+    let at = line_start(bytes, line)?.checked_add(column)?;
+    Walk { bytes, at: 0 }.pointer_at(at, Sought::Opened(bracket))
+}
+
+/// The pointer of the object whose closing brace is the last byte read
+/// before the position; `None` when it is not one.
+pub(crate) fn object_closed_before(bytes: &[u8], line: usize, column: usize) -> Option<String> {
+    let last = last_read(bytes, line, column)?;
+    Walk { bytes, at: 0 }.pointer_at(last, Sought::Closed)
+}
+
+/// The offset of the last byte read before the position, whitespace
+/// skipped back over.
+fn last_read(bytes: &[u8], line: usize, column: usize) -> Option<usize> {
+    let after = line_start(bytes, line)?.checked_add(column)?;
+    let mut last = after.checked_sub(1)?;
+    while is_space(*bytes.get(last)?) {
+        last = last.checked_sub(1)?;
+    }
+    Some(last)
+}
+
+/// The offset where the 1-based `line` starts.
+fn line_start(bytes: &[u8], line: usize) -> Option<usize> {
+    match line.checked_sub(1)? {
+        0 => Some(0),
+        newlines => bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, byte)| **byte == b'\n')
+            .nth(newlines - 1)
+            .map(|(index, _)| index + 1),
+    }
+}
+
+/// The member or element being read at one level of nesting.
+enum Step<'a> {
+    Member(&'a str),
+    Element(usize),
+}
+
+/// A forward reading of well-formed JSON, tracking the path to where it is.
+struct Walk<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Walk<'a> {
+    fn byte(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn skip_space(&mut self) {
+        while self.byte().is_some_and(is_space) {
+            self.at += 1;
+        }
+    }
+
+    /// Reads up to `target`; the pointer of what is `sought` there.
+    fn pointer_at(mut self, target: usize, sought: Sought) -> Option<String> {
+        let mut path: Vec<Step<'a>> = Vec::new();
+        loop {
+            // A value starts here.
+            self.skip_space();
+            if self.at >= target {
+                if self.at > target {
+                    return None;
+                }
+                return match sought {
+                    Sought::Scalar if self.starts_scalar()? => self.scalar_holds(target, &path),
+                    Sought::Opened(bracket) if self.byte()? == bracket => Some(pointer(&path)),
+                    _ => None,
+                };
+            }
+            match self.byte()? {
+                b'{' => {
+                    self.at += 1;
+                    self.skip_space();
+                    if self.byte()? == b'}' {
+                        if self.at == target && sought == Sought::Closed {
+                            return Some(pointer(&path));
+                        }
+                        self.at += 1;
+                    } else {
+                        path.push(Step::Member(self.member_name(target)?));
+                        continue;
+                    }
+                }
+                b'[' => {
+                    self.at += 1;
+                    self.skip_space();
+                    if self.byte()? == b']' {
+                        self.at += 1;
+                    } else {
+                        path.push(Step::Element(0));
+                        continue;
+                    }
+                }
+                _ => {
+                    let end = self.scalar_end()?;
+                    if target < end {
+                        return Some(pointer(&path));
+                    }
+                    self.at = end;
+                }
+            }
+            // A value ended here: the next member or element, or the end of
+            // containers.
+            loop {
+                self.skip_space();
+                if self.at > target {
+                    return None;
+                }
+                if self.at == target {
+                    let closes_object = self.byte()? == b'}';
+                    let object = &path[..path.len().checked_sub(1)?];
+                    return (closes_object && sought == Sought::Closed).then(|| pointer(object));
+                }
+                let step = path.last_mut()?;
+                match self.byte()? {
+                    b',' => {
+                        self.at += 1;
+                        match step {
+                            Step::Member(name) => {
+                                self.skip_space();
+                                *name = self.member_name(target)?;
+                            }
+                            Step::Element(index) => *index += 1,
+                        }
+                        break;
+                    }
+                    b'}' | b']' => {
+                        self.at += 1;
+                        path.pop();
+                    }
+                    _ => return None,
+                }
+            }
+        }
+    }
+
+    /// Whether a scalar starts here.
+    fn starts_scalar(&self) -> Option<bool> {
+        Some(!matches!(
+            self.byte()?,
+            b'{' | b'[' | b'}' | b']' | b',' | b':'
+        ))
+    }
+
+    /// The pointer of the scalar starting here, if `target` is inside it.
+    fn scalar_holds(&mut self, target: usize, path: &[Step<'_>]) -> Option<String> {
+        (target < self.scalar_end()?).then(|| pointer(path))
+    }
+
+    /// Reads a member name and its colon, stopping here (`None`) if `target`
+    /// is on the way; the name must be plain (no escapes) UTF-8.
+    fn member_name(&mut self, target: usize) -> Option<&'a str> {
+        if self.byte()? != b'"' {
+            return None;
+        }
+        let start = self.at + 1;
+        let end = self.string_end()?;
+        let name = &self.bytes[start..end - 1];
+        if name.contains(&b'\\') {
+            return None;
+        }
+        self.at = end;
+        self.skip_space();
+        if self.at >= target || self.byte()? != b':' {
+            return None;
+        }
+        self.at += 1;
+        std::str::from_utf8(name).ok()
+    }
+
+    /// The offset after the scalar starting here.
+    fn scalar_end(&self) -> Option<usize> {
+        if self.byte()? == b'"' {
+            return self.string_end();
+        }
+        let rest = &self.bytes[self.at..];
+        let length = rest
+            .iter()
+            .position(|&b| is_space(b) || matches!(b, b',' | b'}' | b']' | b':'))
+            .unwrap_or(rest.len());
+        (length > 0).then_some(self.at + length)
+    }
+
+    /// The offset after the string whose opening quote is here.
+    fn string_end(&self) -> Option<usize> {
+        let mut at = self.at + 1;
+        loop {
+            match self.bytes.get(at)? {
+                b'"' => return Some(at + 1),
+                b'\\' => at += 2,
+                _ => at += 1,
+            }
+        }
+    }
+}
+
+/// The JSON Pointer of `path`.
+fn pointer(path: &[Step<'_>]) -> String {
+    let mut out = String::new();
+    for step in path {
+        out.push('/');
+        match step {
+            Step::Member(name) => crate::path::push_escaped(&mut out, name),
+            Step::Element(index) => out.push_str(&index.to_string()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The pointer for the byte at `offset` of a one-line document (column
+    /// is the offset after it).
+    fn at(text: &str, offset: usize) -> Option<String> {
+        scalar_before(text.as_bytes(), 1, offset + 1)
+    }
+
+    #[test]
+    fn a_byte_inside_a_scalar_names_it() {
+        let doc = r#"{"a": [1, {"b~/": "xy"}], "c": true}"#;
+        assert_eq!(at(doc, doc.find("1").unwrap()).as_deref(), Some("/a/0"));
+        let quote = doc.find("\"xy\"").unwrap() + 3;
+        assert_eq!(at(doc, quote).as_deref(), Some("/a/1/b~0~1"));
+        assert_eq!(
+            at(doc, doc.find("true").unwrap() + 3).as_deref(),
+            Some("/c")
+        );
+        assert_eq!(at("42", 1).as_deref(), Some(""));
+    }
+
+    #[test]
+    fn whitespace_read_after_a_scalar_is_skipped_back_over() {
+        let doc = "{\"a\": 1 \n, \"b\": 2}";
+        let newline = doc.find('\n').unwrap();
+        assert_eq!(
+            scalar_before(doc.as_bytes(), 1, newline + 1),
+            Some("/a".into())
+        );
+        // Line 2 starts after the newline; its column 1 is the comma.
+        assert_eq!(scalar_before(doc.as_bytes(), 2, 0), Some("/a".into()));
+    }
+
+    #[test]
+    fn structure_member_names_and_escaped_names_are_left_to_the_caller() {
+        let doc = r#"{"a": {"b": 1}, "c\"d": 2}"#;
+        // The closing bracket of /a: /a's fault, or /a/b's.
+        assert_eq!(at(doc, doc.find('}').unwrap()), None);
+        // A member name, a colon, an opening bracket.
+        assert_eq!(at(doc, 2), None);
+        assert_eq!(at(doc, doc.find(':').unwrap()), None);
+        assert_eq!(at(doc, doc.find("{\"b").unwrap()), None);
+        // A scalar after a member name with an escape.
+        assert_eq!(at(doc, doc.rfind('2').unwrap()), None);
+        // No position; beyond the end.
+        assert_eq!(scalar_before(doc.as_bytes(), 0, 0), None);
+        assert_eq!(at(doc, 500), None);
+    }
+
+    #[test]
+    fn an_opening_or_closing_bracket_names_its_container_when_asked_for() {
+        let doc = r#"{"a": [1, {"b": {}}], "c": {"d": 2}}"#;
+        let one = |b: &str| doc.find(b).unwrap();
+        assert_eq!(
+            value_at(doc.as_bytes(), 1, one("[1"), b'['),
+            Some("/a".into())
+        );
+        assert_eq!(
+            value_at(doc.as_bytes(), 1, one("{\"b"), b'{'),
+            Some("/a/1".into())
+        );
+        assert_eq!(value_at(doc.as_bytes(), 1, one("{\"b"), b'['), None);
+        assert_eq!(value_at(doc.as_bytes(), 1, one("1"), b'['), None);
+        let closed = |offset: usize| object_closed_before(doc.as_bytes(), 1, offset + 1);
+        assert_eq!(closed(one("{}") + 1).as_deref(), Some("/a/1/b"));
+        assert_eq!(closed(one("{}") + 2).as_deref(), Some("/a/1"));
+        assert_eq!(closed(doc.rfind("}}").unwrap()).as_deref(), Some("/c"));
+        assert_eq!(closed(doc.len() - 1).as_deref(), Some(""));
+        // A closing bracket of an array, and a scalar, are not objects' ends.
+        assert_eq!(closed(one("]")), None);
+        assert_eq!(closed(one("2")), None);
+    }
+
+    #[test]
+    fn any_bytes_and_any_position_give_an_answer_without_panicking() {
+        let docs: [&[u8]; 6] = [b"", b"{", b"[\"", b"{\"a\":", b"\"\\", b"{\"a\" 1}"];
+        for doc in docs {
+            for line in 0..3 {
+                for column in 0..8 {
+                    let _ = scalar_before(doc, line, column);
+                    let _ = value_at(doc, line, column, b'{');
+                    let _ = object_closed_before(doc, line, column);
+                }
+            }
+        }
+    }
+}
