@@ -243,7 +243,7 @@ pub fn candidates<'m>(
 /// JSON. A key shared by several messages is settled by the payload: exactly
 /// one of them must accept it.
 ///
-/// The key is found by [`crate::peek::scan`], which does not check the text.
+/// The key is found by a quick scan of the bytes, which does not check the text.
 /// It is trusted once the parse that follows shows the document well-formed:
 /// a typed or raw value came out of it, or it was refused as an invalid
 /// payload (which [`crate::parse::from_slice`] says only of well-formed
