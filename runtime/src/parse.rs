@@ -45,18 +45,8 @@ fn unreadable<T: DeserializeOwned + Validate>(
 /// `error`): where serde_json stopped, when that names the value (see
 /// [`crate::peek::locate`]), else by reading it again with path tracking.
 fn located<T: DeserializeOwned>(bytes: &[u8], error: &serde_json::Error) -> PointerError {
-    use crate::peek::locate;
     let message = strip_position(&error.to_string());
-    let (line, column) = (error.line(), error.column());
-    let pointer = if message.starts_with("missing field `") {
-        locate::object_closed_before(bytes, line, column)
-    } else if message.starts_with("invalid type: map,") {
-        locate::value_at(bytes, line, column, b'{')
-    } else if message.starts_with("invalid type: sequence,") {
-        locate::value_at(bytes, line, column, b'[')
-    } else {
-        locate::scalar_before(bytes, line, column)
-    };
+    let pointer = crate::peek::locate::fault_pointer(bytes, &message, error.line(), error.column());
     let Some(pointer) = pointer else {
         return first_fault::<T>(bytes, error);
     };

@@ -21,12 +21,34 @@
 //! Like [`super::scan`] it does not check the text: serde_json read the
 //! document up to the position without fault.
 
-/// JSON's insignificant whitespace.
-fn is_space(byte: u8) -> bool {
-    matches!(byte, b' ' | b'\n' | b'\r' | b'\t')
+use super::scan::Scan;
+
+/// The pointer of the value the serde_json data error with `message`
+/// (its text without the position) at `line` and `column` is about: its
+/// 1-based line, and bytes from that line's start to the position. `None`
+/// when the position does not name one (see the module documentation), is
+/// unknown (line 0), or a member name on the way has escapes.
+pub(crate) fn fault_pointer(
+    bytes: &[u8],
+    message: &str,
+    line: usize,
+    column: usize,
+) -> Option<String> {
+    let position = line_start(bytes, line)?.checked_add(column)?;
+    let (target, sought) = if message.starts_with("missing field `") {
+        (last_read(bytes, position)?, Sought::Closed)
+    } else if message.starts_with("invalid type: map,") {
+        (position, Sought::Opened(b'{'))
+    } else if message.starts_with("invalid type: sequence,") {
+        (position, Sought::Opened(b'['))
+    } else {
+        (last_read(bytes, position)?, Sought::Scalar)
+    };
+    let scan = Scan { bytes, pos: 0 };
+    Walk { scan }.pointer_at(target, sought)
 }
 
-/// What is sought at the position.
+/// What is sought at the target byte.
 #[derive(Clone, Copy, PartialEq)]
 enum Sought {
     /// A scalar holding the byte.
@@ -37,37 +59,11 @@ enum Sought {
     Closed,
 }
 
-/// The pointer of the scalar holding the last byte serde_json read before
-/// the error at `line` and `column` (its 1-based line, and bytes from that
-/// line's start to the position after the byte), with whitespace read after
-/// the scalar skipped back over; `None` when that byte is not in a scalar,
-/// the position is unknown (line 0), or a member name on the way has escapes
-/// or is not UTF-8.
-pub(crate) fn scalar_before(bytes: &[u8], line: usize, column: usize) -> Option<String> {
-    let last = last_read(bytes, line, column)?;
-    Walk { bytes, at: 0 }.pointer_at(last, Sought::Scalar)
-}
-
-/// The pointer of the object or array (`bracket` opens it) that starts at
-/// the position; `None` when none does.
-pub(crate) fn value_at(bytes: &[u8], line: usize, column: usize, bracket: u8) -> Option<String> {
-    let at = line_start(bytes, line)?.checked_add(column)?;
-    Walk { bytes, at: 0 }.pointer_at(at, Sought::Opened(bracket))
-}
-
-/// The pointer of the object whose closing brace is the last byte read
-/// before the position; `None` when it is not one.
-pub(crate) fn object_closed_before(bytes: &[u8], line: usize, column: usize) -> Option<String> {
-    let last = last_read(bytes, line, column)?;
-    Walk { bytes, at: 0 }.pointer_at(last, Sought::Closed)
-}
-
-/// The offset of the last byte read before the position, whitespace
-/// skipped back over.
-fn last_read(bytes: &[u8], line: usize, column: usize) -> Option<usize> {
-    let after = line_start(bytes, line)?.checked_add(column)?;
-    let mut last = after.checked_sub(1)?;
-    while is_space(*bytes.get(last)?) {
+/// The offset of the last byte read before `position`, whitespace read
+/// after a value skipped back over.
+fn last_read(bytes: &[u8], position: usize) -> Option<usize> {
+    let mut last = position.checked_sub(1)?;
+    while matches!(bytes.get(last)?, b' ' | b'\n' | b'\r' | b'\t') {
         last = last.checked_sub(1)?;
     }
     Some(last)
@@ -94,56 +90,46 @@ enum Step<'a> {
 
 /// A forward reading of well-formed JSON, tracking the path to where it is.
 struct Walk<'a> {
-    bytes: &'a [u8],
-    at: usize,
+    scan: Scan<'a>,
 }
 
 impl<'a> Walk<'a> {
-    fn byte(&self) -> Option<u8> {
-        self.bytes.get(self.at).copied()
-    }
-
-    fn skip_space(&mut self) {
-        while self.byte().is_some_and(is_space) {
-            self.at += 1;
-        }
-    }
-
     /// Reads up to `target`; the pointer of what is `sought` there.
     fn pointer_at(mut self, target: usize, sought: Sought) -> Option<String> {
         let mut path: Vec<Step<'a>> = Vec::new();
         loop {
             // A value starts here.
-            self.skip_space();
-            if self.at >= target {
-                if self.at > target {
+            self.scan.skip_ws();
+            if self.scan.pos >= target {
+                if self.scan.pos > target {
                     return None;
                 }
-                return match sought {
-                    Sought::Scalar if self.starts_scalar()? => self.scalar_holds(target, &path),
-                    Sought::Opened(bracket) if self.byte()? == bracket => Some(pointer(&path)),
-                    _ => None,
+                return match (sought, self.scan.peek()?) {
+                    (Sought::Scalar, b'{' | b'[' | b'}' | b']' | b',' | b':') => None,
+                    (Sought::Scalar, _) => (target < self.scalar_end()?).then(|| pointer(&path)),
+                    (Sought::Opened(bracket), byte) => (byte == bracket).then(|| pointer(&path)),
+                    (Sought::Closed, _) => None,
                 };
             }
-            match self.byte()? {
+            match self.scan.peek()? {
                 b'{' => {
-                    self.at += 1;
-                    self.skip_space();
-                    if self.byte()? == b'}' {
-                        if self.at == target && sought == Sought::Closed {
+                    self.scan.pos += 1;
+                    self.scan.skip_ws();
+                    if self.scan.peek()? == b'}' {
+                        if self.scan.pos == target && sought == Sought::Closed {
                             return Some(pointer(&path));
                         }
-                        self.at += 1;
+                        self.scan.pos += 1;
                     } else {
                         path.push(Step::Member(self.member_name(target)?));
                         continue;
                     }
                 }
                 b'[' => {
-                    self.at += 1;
-                    self.skip_space();
-                    if self.byte()? == b']' {
-                        self.at += 1;
+                    self.scan.pos += 1;
+                    self.scan.skip_ws();
+                    if self.scan.peek()? == b']' {
+                        self.scan.pos += 1;
                     } else {
                         path.push(Step::Element(0));
                         continue;
@@ -154,28 +140,28 @@ impl<'a> Walk<'a> {
                     if target < end {
                         return Some(pointer(&path));
                     }
-                    self.at = end;
+                    self.scan.pos = end;
                 }
             }
             // A value ended here: the next member or element, or the end of
             // containers.
             loop {
-                self.skip_space();
-                if self.at > target {
+                self.scan.skip_ws();
+                if self.scan.pos > target {
                     return None;
                 }
-                if self.at == target {
-                    let closes_object = self.byte()? == b'}';
+                if self.scan.pos == target {
+                    let closes_object = self.scan.peek()? == b'}';
                     let object = &path[..path.len().checked_sub(1)?];
                     return (closes_object && sought == Sought::Closed).then(|| pointer(object));
                 }
                 let step = path.last_mut()?;
-                match self.byte()? {
+                match self.scan.peek()? {
                     b',' => {
-                        self.at += 1;
+                        self.scan.pos += 1;
                         match step {
                             Step::Member(name) => {
-                                self.skip_space();
+                                self.scan.skip_ws();
                                 *name = self.member_name(target)?;
                             }
                             Step::Element(index) => *index += 1,
@@ -183,7 +169,7 @@ impl<'a> Walk<'a> {
                         break;
                     }
                     b'}' | b']' => {
-                        self.at += 1;
+                        self.scan.pos += 1;
                         path.pop();
                     }
                     _ => return None,
@@ -192,63 +178,33 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// Whether a scalar starts here.
-    fn starts_scalar(&self) -> Option<bool> {
-        Some(!matches!(
-            self.byte()?,
-            b'{' | b'[' | b'}' | b']' | b',' | b':'
-        ))
-    }
-
-    /// The pointer of the scalar starting here, if `target` is inside it.
-    fn scalar_holds(&mut self, target: usize, path: &[Step<'_>]) -> Option<String> {
-        (target < self.scalar_end()?).then(|| pointer(path))
-    }
-
     /// Reads a member name and its colon, stopping here (`None`) if `target`
-    /// is on the way; the name must be plain (no escapes) UTF-8.
+    /// is on the way; the name must be its own text (no escapes).
     fn member_name(&mut self, target: usize) -> Option<&'a str> {
-        if self.byte()? != b'"' {
+        if self.scan.peek()? != b'"' {
             return None;
         }
-        let start = self.at + 1;
-        let end = self.string_end()?;
-        let name = &self.bytes[start..end - 1];
-        if name.contains(&b'\\') {
+        let name = self.scan.plain_str();
+        self.scan.skip_ws();
+        if self.scan.pos >= target || self.scan.peek()? != b':' {
             return None;
         }
-        self.at = end;
-        self.skip_space();
-        if self.at >= target || self.byte()? != b':' {
-            return None;
-        }
-        self.at += 1;
-        std::str::from_utf8(name).ok()
+        self.scan.pos += 1;
+        name
     }
 
-    /// The offset after the scalar starting here.
+    /// The offset after the scalar starting here, leaving the cursor here.
     fn scalar_end(&self) -> Option<usize> {
-        if self.byte()? == b'"' {
-            return self.string_end();
+        let mut after = Scan {
+            bytes: self.scan.bytes,
+            pos: self.scan.pos,
+        };
+        if after.peek()? == b'"' {
+            after.string()?;
+        } else {
+            after.skip_bare();
         }
-        let rest = &self.bytes[self.at..];
-        let length = rest
-            .iter()
-            .position(|&b| is_space(b) || matches!(b, b',' | b'}' | b']' | b':'))
-            .unwrap_or(rest.len());
-        (length > 0).then_some(self.at + length)
-    }
-
-    /// The offset after the string whose opening quote is here.
-    fn string_end(&self) -> Option<usize> {
-        let mut at = self.at + 1;
-        loop {
-            match self.bytes.get(at)? {
-                b'"' => return Some(at + 1),
-                b'\\' => at += 2,
-                _ => at += 1,
-            }
-        }
+        (after.pos > self.scan.pos).then_some(after.pos)
     }
 }
 
@@ -268,6 +224,25 @@ fn pointer(path: &[Step<'_>]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// For a fault about a scalar (any message but the three named ones).
+    const SCALAR: &str = "invalid type: string \"x\", expected u8";
+
+    fn scalar_before(bytes: &[u8], line: usize, column: usize) -> Option<String> {
+        fault_pointer(bytes, SCALAR, line, column)
+    }
+
+    fn value_at(bytes: &[u8], line: usize, column: usize, bracket: u8) -> Option<String> {
+        let message = match bracket {
+            b'{' => "invalid type: map, expected a string",
+            _ => "invalid type: sequence, expected a string",
+        };
+        fault_pointer(bytes, message, line, column)
+    }
+
+    fn object_closed_before(bytes: &[u8], line: usize, column: usize) -> Option<String> {
+        fault_pointer(bytes, "missing field `id`", line, column)
+    }
 
     /// The pointer for the byte at `offset` of a one-line document (column
     /// is the offset after it).

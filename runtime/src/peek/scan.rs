@@ -113,19 +113,21 @@ pub(crate) fn nests_deeper_than(bytes: &[u8], limit: usize) -> bool {
     }
 }
 
-struct Scan<'a> {
-    bytes: &'a [u8],
-    pos: usize,
+/// A cursor over JSON text that skips what it does not need (shared with
+/// [`super::locate`]).
+pub(super) struct Scan<'a> {
+    pub(super) bytes: &'a [u8],
+    pub(super) pos: usize,
 }
 
 impl<'a> Scan<'a> {
     #[inline]
-    fn peek(&self) -> Option<u8> {
+    pub(super) fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
 
     #[inline]
-    fn skip_ws(&mut self) {
+    pub(super) fn skip_ws(&mut self) {
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
             self.pos += 1;
         }
@@ -135,7 +137,7 @@ impl<'a> Scan<'a> {
     /// the string's text (no escape, no control character) and valid UTF-8.
     /// Moves past the closing quote either way.
     #[inline]
-    fn string(&mut self) -> Option<Option<&'a [u8]>> {
+    pub(super) fn string(&mut self) -> Option<Option<&'a [u8]>> {
         let start = self.pos + 1;
         let mut i = start;
         let mut plain = true;
@@ -166,7 +168,7 @@ impl<'a> Scan<'a> {
 
     /// A string that is its own text, as `&str`.
     #[inline]
-    fn plain_str(&mut self) -> Option<&'a str> {
+    pub(super) fn plain_str(&mut self) -> Option<&'a str> {
         std::str::from_utf8(self.string()??).ok()
     }
 
@@ -174,6 +176,15 @@ impl<'a> Scan<'a> {
     #[inline]
     fn plain_bytes(&mut self) -> Option<&'a [u8]> {
         self.string()?
+    }
+
+    /// At a number or a literal: moves to the delimiter after it, or to the
+    /// end of the text.
+    #[inline]
+    pub(super) fn skip_bare(&mut self) {
+        while self.peek().is_some_and(|b| !is(b, SCALAR_END)) {
+            self.pos += 1;
+        }
     }
 
     #[inline]
