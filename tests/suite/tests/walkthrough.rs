@@ -8,11 +8,12 @@
 //! a clone at `../eventbind`; here the clone is this repository, so the
 //! blocks' `../eventbind/` and `../../eventbind/` become its absolute path
 //! (a link would not do: cargo would see two copies of the runtime, one
-//! through the link). Cargo builds into `target/walkthrough/target`: a
-//! target folder apart from the one running this test (whose lock that
-//! cargo holds), kept between runs, so only the first run builds the
-//! dependencies; the repository's `Cargo.lock` pins the versions already
-//! downloaded, and cargo runs offline.
+//! through the link). Cargo builds into the workspace's own target folder
+//! (cargo releases it before it runs the tests), where the CLI and the
+//! receiver's dependencies are already built: in a folder of its own the
+//! walkthrough built them all again, three minutes of a CI run. The
+//! repository's `Cargo.lock` pins the versions already downloaded, and cargo
+//! runs offline.
 
 use eventbind_suite::root;
 use std::path::{Path, PathBuf};
@@ -68,7 +69,12 @@ fn scratch() -> (PathBuf, PathBuf) {
     let work = base.join("acme");
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).expect("scratch folder");
-    (work, base.join("target"))
+    // A relative folder is taken from the workspace, as cargo takes it.
+    let target = match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => root().join(dir),
+        None => root().join("target"),
+    };
+    (work, target)
 }
 
 /// `text` with the README's clone (`../eventbind`, seen from the working
