@@ -251,7 +251,9 @@ pub fn candidates<'m>(
 /// else (no key found, malformed JSON, a shared key not settled by exactly
 /// one message) is done again by [`checked_route`], to report exactly what it
 /// always has. So a delivery is read once when it is valid, and once more to
-/// locate its first fault when it is not.
+/// locate its first fault when it is not; when a shared key leaves several
+/// candidates and none accepts, each is read once more to fail, and the one
+/// the payload comes closest to is reported.
 pub fn route<R: Route>(name: Option<&str>, bytes: &[u8]) -> Result<R, ParseError> {
     match quick_route(name, bytes) {
         Some(Ok(event)) => Ok(event),
@@ -283,14 +285,17 @@ fn quick_route<R: Route>(name: Option<&str>, bytes: &[u8]) -> Option<Result<R, P
     }
     // A candidate lacking a member its type requires would refuse the
     // delivery; it is not tried (see [`likely`]).
-    let chosen: Vec<usize> = likely::<R>(chosen, bytes);
-    match chosen[..] {
-        [] => None,
-        [only] => Some(R::parse_message(only, bytes).map_err(|e| {
+    let mut likely = likely::<R>(chosen, bytes);
+    match (likely.next(), likely.next()) {
+        // Each candidate lacks a member it requires: none can accept, and
+        // the checked route would report the closest of them all.
+        (None, _) => closest::<R>(candidates(R::MESSAGES, key), key, bytes),
+        (Some(only), None) => Some(R::parse_message(only, bytes).map_err(|e| {
             e.with_message(R::MESSAGES[only].name)
                 .with_key(Some(key.to_owned()))
         })),
-        _ => {
+        (Some(first), Some(second)) => {
+            let chosen: Vec<usize> = [first, second].into_iter().chain(likely).collect();
             let mut accepted = None;
             for &index in &chosen {
                 if let Some(event) = R::try_message(index, bytes) {
@@ -299,22 +304,73 @@ fn quick_route<R: Route>(name: Option<&str>, bytes: &[u8]) -> Option<Result<R, P
                     }
                 }
             }
-            accepted.map(Ok)
+            match accepted {
+                Some(event) => Some(Ok(event)),
+                None => closest::<R>(chosen.into_iter(), key, bytes),
+            }
         }
     }
+}
+
+/// When none of `pool` accepts the delivery: the error of the candidate it
+/// comes closest to, as [`checked_route`] reports it. `None`, leaving it to
+/// that route, unless each candidate read refuses it as an invalid payload,
+/// which [`crate::parse::from_slice`] says only of a well-formed document
+/// (on which the scanned key and presence are exact).
+fn closest<R: Route>(
+    pool: impl Iterator<Item = usize>,
+    key: &str,
+    bytes: &[u8],
+) -> Option<Result<R, ParseError>> {
+    let mut unsure = false;
+    let refusals = pool.map_while(|index| match R::parse_message(index, bytes) {
+        Err(error) if error.kind() == ErrorKind::InvalidPayload => Some(
+            error
+                .with_message(R::MESSAGES[index].name)
+                .with_key(Some(key.to_owned())),
+        ),
+        _ => {
+            unsure = true;
+            None
+        }
+    });
+    let best = fewest_faults(refusals);
+    if unsure {
+        return None;
+    }
+    best.map(Err)
+}
+
+/// The error with the fewest faults, the first of equals: the candidate the
+/// payload comes closest to is the likely one. An error has at least one
+/// fault, so one with a single fault ends the search: the candidates after
+/// it are not read, and their faults are not listed.
+fn fewest_faults(errors: impl Iterator<Item = ParseError>) -> Option<ParseError> {
+    let mut best: Option<(usize, ParseError)> = None;
+    for error in errors {
+        let faults = error.errors().len();
+        if best.as_ref().is_none_or(|(fewest, _)| faults < *fewest) {
+            best = Some((faults, error));
+            if faults <= 1 {
+                break;
+            }
+        }
+    }
+    best.map(|(_, error)| error)
 }
 
 /// The candidates whose required member (if they name one) is present, as
 /// the scan sees it. The scan's "absent" is trusted as the key is, once the
 /// document is shown well-formed; every route that uses it either parses
 /// successfully or refuses an invalid payload of a well-formed document.
-fn likely<R: Route>(candidates: impl Iterator<Item = usize>, bytes: &[u8]) -> Vec<usize> {
-    candidates
-        .filter(|&index| {
-            let requires = R::MESSAGES[index].requires;
-            !requires.is_some_and(|pointer| crate::peek::scan::absent_at(bytes, pointer))
-        })
-        .collect()
+fn likely<'b, R: Route>(
+    candidates: impl Iterator<Item = usize> + 'b,
+    bytes: &'b [u8],
+) -> impl Iterator<Item = usize> + 'b {
+    candidates.filter(move |&index| {
+        let requires = R::MESSAGES[index].requires;
+        !requires.is_some_and(|pointer| crate::peek::scan::absent_at(bytes, pointer))
+    })
 }
 
 /// [`route`] reading the document with the checking peek first, so that every
@@ -353,28 +409,26 @@ pub fn checked_route<R: Route>(name: Option<&str>, bytes: &[u8]) -> Result<R, Pa
         // faults are reported.
         0 => Err({
             let all = std::iter::once(first).chain(rest.iter().copied());
-            let likely = likely::<R>(all.clone(), bytes);
+            let likely: Vec<usize> = likely::<R>(all.clone(), bytes).collect();
             let pool = if likely.is_empty() {
                 all.collect()
             } else {
                 likely
             };
-            pool.into_iter()
-                .filter_map(|index| {
-                    R::parse_message(index, bytes).err().map(|e| {
-                        e.with_message(R::MESSAGES[index].name)
-                            .with_key(owned_key())
-                    })
+            fewest_faults(pool.into_iter().filter_map(|index| {
+                R::parse_message(index, bytes).err().map(|e| {
+                    e.with_message(R::MESSAGES[index].name)
+                        .with_key(owned_key())
                 })
-                .min_by_key(|e| e.errors().len())
-                .unwrap_or_else(|| {
-                    ParseError::single(
-                        ErrorKind::InvalidPayload,
-                        "",
-                        "payload accepted on a second reading",
-                    )
-                    .with_key(owned_key())
-                })
+            }))
+            .unwrap_or_else(|| {
+                ParseError::single(
+                    ErrorKind::InvalidPayload,
+                    "",
+                    "payload accepted on a second reading",
+                )
+                .with_key(owned_key())
+            })
         }),
         _ => {
             let names: Vec<&str> = accepted.iter().map(|(i, _)| R::MESSAGES[*i].name).collect();
@@ -456,8 +510,8 @@ mod tests {
     use super::*;
     use serde_json::Value;
 
-    /// Two messages sharing key `x`: `A` accepts a document with member `a`,
-    /// `B` one with member `b`.
+    /// Two messages sharing key `x`: `A` accepts a document whose member `a`
+    /// is a number, `B` one whose `b` is; each requires its member.
     #[derive(Debug, PartialEq)]
     enum Shared {
         A(Value),
@@ -475,6 +529,11 @@ mod tests {
             let value: Value = crate::parse::from_slice(bytes)?;
             let member = ["a", "b"][index];
             match value.get(member) {
+                Some(n) if !n.is_number() => Err(ParseError::single(
+                    ErrorKind::InvalidPayload,
+                    format!("/{member}"),
+                    "not a number",
+                )),
                 Some(_) if index == 0 => Ok(Shared::A(value)),
                 Some(_) => Ok(Shared::B(value)),
                 None => Err(ParseError::single(
@@ -497,7 +556,7 @@ mod tests {
             MessageInfo {
                 name: "B",
                 keys: &["x", "y"],
-                requires: None,
+                requires: Some("/b"),
             },
         ];
 
@@ -532,12 +591,33 @@ mod tests {
     }
 
     #[test]
+    fn the_error_with_fewest_faults_is_chosen_and_the_first_of_equals() {
+        let error = |name: &'static str, faults: usize| {
+            let list = (0..faults)
+                .map(|i| crate::error::PointerError::new(format!("/{i}"), "bad"))
+                .collect();
+            ParseError::new(ErrorKind::InvalidPayload, list).with_message(name)
+        };
+        let chosen = |errors: Vec<ParseError>| fewest_faults(errors.into_iter()).unwrap().message();
+        assert_eq!(chosen(vec![error("a", 3), error("b", 2)]), Some("b"));
+        assert_eq!(chosen(vec![error("a", 2), error("b", 2)]), Some("a"));
+        assert_eq!(
+            chosen(vec![error("a", 2), error("b", 1), error("c", 1)]),
+            Some("b")
+        );
+        assert_eq!(fewest_faults(std::iter::empty()), None);
+    }
+
+    #[test]
     fn quick_and_checked_routing_agree_on_shared_keys() {
-        let docs: [&[u8]; 8] = [
+        let docs: [&[u8]; 11] = [
             br#"{"k":"x","a":1}"#,
             br#"{"k":"x","b":1}"#,
             br#"{"k":"x","a":1,"b":2}"#,
             br#"{"k":"x"}"#,
+            br#"{"k":"x","a":"1"}"#,
+            br#"{"k":"y","a":"1"}"#,
+            br#"{"k":"x","a":"1","b":"2"}"#,
             br#"{"k":"y","a":1}"#,
             br#"{"k":"z","a":1}"#,
             br#"{"k":"x","a":1"#,
@@ -551,14 +631,22 @@ mod tests {
                 String::from_utf8_lossy(doc)
             );
         }
-        // Without `a`, which A requires, only B is tried; with it, both are.
+        // Each is tried only with the member it requires.
         let tried = |doc: &[u8]| {
             TRIED.with(|tried| tried.borrow_mut().clear());
             let _ = route::<Shared>(None, doc);
             TRIED.with(|tried| tried.borrow().clone())
         };
         assert_eq!(tried(br#"{"k":"x","b":1}"#), [1]);
-        assert_eq!(tried(br#"{"k":"x","a":1}"#)[..2], [0, 1]);
+        assert_eq!(tried(br#"{"k":"x","a":1}"#), [0]);
+        assert_eq!(tried(br#"{"k":"x","a":1,"b":2}"#)[..2], [0, 1]);
+        // Neither has its member, or both refuse it: not the whole route
+        // again, but the candidates read to fail, in order, until one has a
+        // single fault (none can have fewer): A, reported.
+        assert_eq!(tried(br#"{"k":"x"}"#), [0]);
+        assert_eq!(tried(br#"{"k":"x","a":"1","b":"2"}"#), [0, 1, 0]);
+        let closest = route::<Shared>(None, br#"{"k":"x"}"#).unwrap_err();
+        assert_eq!(closest.message(), Some("A"), "{closest}");
         let both = route::<Shared>(None, br#"{"k":"x","a":1,"b":2}"#).unwrap_err();
         assert!(both.to_string().contains("more than one message"), "{both}");
         assert!(matches!(

@@ -59,7 +59,7 @@ pub(crate) fn string_at<'a>(bytes: &'a [u8], pointer: &str) -> Option<&'a str> {
 /// the way were read through and the member is not there. `false` when it
 /// is there, or the reading gave up.
 pub(crate) fn absent_at(bytes: &[u8], pointer: &str) -> bool {
-    matches!(Scan { bytes, pos: 0 }.find(pointer, 0), Some(None))
+    Scan { bytes, pos: 0 }.absent(pointer, 0) == Some(true)
 }
 
 /// The top-level member names as a bit set, `position` giving each name's
@@ -90,13 +90,11 @@ pub(crate) fn nests_deeper_than(bytes: &[u8], limit: usize) -> bool {
     let mut scan = Scan { bytes, pos: 0 };
     let mut depth = 0usize;
     loop {
-        while scan.peek().is_some_and(|b| !is(b, NESTED)) {
-            scan.pos += 1;
-        }
+        scan.skip_to(NESTED);
         match scan.peek() {
             None => return false,
             Some(b'"') => {
-                if scan.string().is_none() {
+                if scan.skip_string().is_none() {
                     return false;
                 }
                 continue;
@@ -166,6 +164,33 @@ impl<'a> Scan<'a> {
         }
     }
 
+    /// At an opening quote: moves past the closing quote without reading
+    /// the text (escapes are stepped over, nothing is checked); `None` at
+    /// the end of the bytes. Skipped strings are most of what a scan reads,
+    /// so this looks for the two bytes that matter with `memchr`.
+    #[inline]
+    fn skip_string(&mut self) -> Option<()> {
+        let mut i = self.pos + 1;
+        loop {
+            i += memchr::memchr2(b'"', b'\\', self.bytes.get(i..)?)?;
+            if self.bytes[i] == b'"' {
+                self.pos = i + 1;
+                return Some(());
+            }
+            i += 2;
+        }
+    }
+
+    /// Moves to the next byte of `class`, or to the end of the text.
+    #[inline]
+    fn skip_to(&mut self, class: u8) {
+        let rest = &self.bytes[self.pos.min(self.bytes.len())..];
+        self.pos += rest
+            .iter()
+            .position(|&b| is(b, class))
+            .unwrap_or(rest.len());
+    }
+
     /// A string that is its own text, as `&str`.
     #[inline]
     pub(super) fn plain_str(&mut self) -> Option<&'a str> {
@@ -182,22 +207,19 @@ impl<'a> Scan<'a> {
     /// end of the text.
     #[inline]
     pub(super) fn skip_bare(&mut self) {
-        while self.peek().is_some_and(|b| !is(b, SCALAR_END)) {
-            self.pos += 1;
-        }
+        self.skip_to(SCALAR_END);
     }
 
     #[inline]
     fn skip_value(&mut self) -> Option<()> {
         match self.peek()? {
-            b'"' => self.string().map(drop),
+            b'"' => self.skip_string(),
             b'{' | b'[' => self.skip_nested(),
             _ => {
-                // A number or a literal runs to the next delimiter.
-                while !is(self.peek()?, SCALAR_END) {
-                    self.pos += 1;
-                }
-                Some(())
+                // A number or a literal runs to the next delimiter, which
+                // well-formed text has after it.
+                self.skip_to(SCALAR_END);
+                self.peek().map(drop)
             }
         }
     }
@@ -207,12 +229,10 @@ impl<'a> Scan<'a> {
     fn skip_nested(&mut self) -> Option<()> {
         let mut depth = 0usize;
         loop {
-            while !is(self.peek()?, NESTED) {
-                self.pos += 1;
-            }
-            match self.bytes[self.pos] {
+            self.skip_to(NESTED);
+            match self.peek()? {
                 b'"' => {
-                    self.string()?;
+                    self.skip_string()?;
                     continue;
                 }
                 b'{' | b'[' => depth += 1,
@@ -348,6 +368,55 @@ impl<'a> Scan<'a> {
         Some(found)
     }
 
+    /// At a value: `Some(true)` when nothing is at `rest` below it, the
+    /// objects on the way read through (a member named twice on the way
+    /// gives up, as [`Scan::find`] does); `Some(false)` as soon as something
+    /// is met there, without reading further (a member that is there is
+    /// there, whatever follows it); `None` where the reading gave up.
+    fn absent(&mut self, rest: &str, depth: usize) -> Option<bool> {
+        self.skip_ws();
+        if rest.is_empty() {
+            return Some(false);
+        }
+        let (token, below) = split_token(rest)?;
+        if depth >= MAX_DEPTH || token.contains('~') {
+            return None;
+        }
+        let mut present = false;
+        match self.peek()? {
+            b'{' => {
+                self.pos += 1;
+                let mut matched = false;
+                self.members(|scan, key| {
+                    if key != token.as_bytes() {
+                        scan.skip_ws();
+                        scan.skip_value()?;
+                        return Some(false);
+                    }
+                    if std::mem::replace(&mut matched, true) {
+                        return None;
+                    }
+                    present = !scan.absent(below, depth + 1)?;
+                    Some(present)
+                })?;
+            }
+            b'[' => {
+                let wanted = token.parse::<usize>().ok();
+                self.pos += 1;
+                self.elements(|scan, index| {
+                    if Some(index) != wanted {
+                        scan.skip_value()?;
+                        return Some(false);
+                    }
+                    present = !scan.absent(below, depth + 1)?;
+                    Some(present)
+                })?;
+            }
+            _ => return None,
+        }
+        Some(!present)
+    }
+
     /// At the value a token matched: follows `below` into it.
     fn descend(&mut self, below: &str, depth: usize) -> Option<Option<&'a str>> {
         self.skip_ws();
@@ -424,6 +493,27 @@ mod tests {
         assert_eq!(present_keys(doc, position), Some(0b11));
         assert_eq!(present_keys(b"[1]", position), None);
         assert_eq!(present_keys(b"{}", position), Some(0));
+        // A string ending in an escaped backslash ends at its quote; an
+        // escaped quote ends none; a string that never ends gives up.
+        let doc = br#"{"a":"x\\","b":["\"]"],"topic":"T"}"#;
+        assert_eq!(string_at(doc, "/topic"), Some("T"));
+        assert_eq!(string_at(br#"{"a":"x\","topic":"T"}"#, "/topic"), None);
+        assert_eq!(string_at(br#"{"topic":"T","a":"x"#, "/topic"), None);
+        assert!(nests_deeper_than(br#"[["]]]]"]]"#, 1));
+        assert!(!nests_deeper_than(br#"[["]]]]"]]"#, 2));
+    }
+
+    #[test]
+    fn absent_stops_at_what_it_finds() {
+        // Found before the text breaks off, or before a second `data`:
+        // present, whatever follows.
+        assert!(!absent_at(br#"{"data": {"code": 1, "#, "/data/code"));
+        assert!(!absent_at(br#"{"data": {"code": 1}, "data": {}}"#, "/data/code"));
+        assert!(!absent_at(br#"[0, {"code": 1}, "#, "/1/code"));
+        // Absent only when read through.
+        assert!(absent_at(br#"[0, {"other": 1}]"#, "/1/code"));
+        assert!(!absent_at(br#"{"data": {"other": 1}, "#, "/data/code"));
+        assert!(!absent_at(br#"{"data": {}, "data": {}}"#, "/data/code"));
     }
 
     /// What `Scan::string` must answer, byte by byte.
