@@ -45,7 +45,7 @@ fn unreadable<T: DeserializeOwned + Validate>(
 /// `error`): where serde_json stopped, when that names the value (see
 /// [`crate::peek::locate`]), else by reading it again with path tracking.
 fn located<T: DeserializeOwned>(bytes: &[u8], error: &serde_json::Error) -> PointerError {
-    let message = strip_position(&error.to_string());
+    let message = strip_position(error.to_string());
     let pointer = crate::peek::locate::fault_pointer(bytes, &message, error.line(), error.column());
     let Some(pointer) = pointer else {
         return first_fault::<T>(bytes, error);
@@ -85,10 +85,10 @@ fn first_fault<T: DeserializeOwned>(bytes: &[u8], error: &serde_json::Error) -> 
     match located {
         Err(e) => PointerError::new(
             path_to_pointer(e.path()),
-            strip_position(&e.inner().to_string()),
+            strip_position(e.inner().to_string()),
         ),
         // Unreachable in practice: the same bytes failed a moment ago.
-        Ok(_) => PointerError::new("", strip_position(&error.to_string())),
+        Ok(_) => PointerError::new("", strip_position(error.to_string())),
     }
 }
 
@@ -135,7 +135,7 @@ pub fn from_value<T: DeserializeOwned + Validate>(
         Err(error) => {
             let first = PointerError::new(
                 path_to_pointer(error.path()),
-                strip_position(&error.inner().to_string()),
+                strip_position(error.inner().to_string()),
             );
             return Err(ParseError::new(
                 ErrorKind::InvalidPayload,
@@ -165,7 +165,7 @@ pub fn locate_error<T: DeserializeOwned>(bytes: &[u8], error: serde_json::Error)
                 "line {} column {}: {}",
                 error.line(),
                 error.column(),
-                strip_position(&error.to_string())
+                strip_position(error.to_string())
             ),
         ),
         Category::Data => {
@@ -175,11 +175,12 @@ pub fn locate_error<T: DeserializeOwned>(bytes: &[u8], error: serde_json::Error)
 }
 
 /// serde_json appends " at line L column C"; the pointer says where instead.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(index) => message[..index].to_string(),
-        None => message.to_string(),
+/// (Cut off in place: this runs for every invalid delivery.)
+fn strip_position(mut message: String) -> String {
+    if let Some(index) = message.rfind(" at line ") {
+        message.truncate(index);
     }
+    message
 }
 
 #[cfg(test)]
