@@ -508,7 +508,10 @@ mod tests {
         // Found before the text breaks off, or before a second `data`:
         // present, whatever follows.
         assert!(!absent_at(br#"{"data": {"code": 1, "#, "/data/code"));
-        assert!(!absent_at(br#"{"data": {"code": 1}, "data": {}}"#, "/data/code"));
+        assert!(!absent_at(
+            br#"{"data": {"code": 1}, "data": {}}"#,
+            "/data/code"
+        ));
         assert!(!absent_at(br#"[0, {"code": 1}, "#, "/1/code"));
         // Absent only when read through.
         assert!(absent_at(br#"[0, {"other": 1}]"#, "/1/code"));
