@@ -67,6 +67,22 @@ fn variants(payload: &serde_json::Value, seed: u64) -> Vec<Vec<u8>> {
             .collect();
         out.push(serde_json::to_vec(&reversed).unwrap());
     }
+    // A second routing member after a valid document (the key once more,
+    // another value, the name escaped, not a string), and a name needing
+    // decoding after the key: a router that stops at the first must still
+    // agree.
+    if let Some(topic) = payload.get("topic") {
+        let body = &compact[..compact.len() - 1];
+        for tail in [
+            format!(r#","topic":{topic}}}"#),
+            r#","topic":"NO.SUCH.TOPIC"}"#.to_string(),
+            format!(r#","t\u006fpic":{topic}}}"#),
+            r#","topic":7}"#.to_string(),
+            r#","x\u0041":1}"#.to_string(),
+        ] {
+            out.push([body, tail.as_bytes()].concat());
+        }
+    }
     out.extend(
         (0..compact.len())
             .step_by(10)

@@ -30,6 +30,9 @@
 //! and `#[route(unknown)]` on the variant holding `UnknownEvent`. A variant
 //! whose key another shares may add `requires = "/data/code"`: a member its
 //! type requires, so a delivery without it is not parsed as this message.
+//! With `#[route(field = "/member")]`, `declares_key` on a variant says its
+//! type declares that member as a field (so it refuses a second one): when
+//! every variant does, the router stops looking for the key at the first.
 
 mod constraints;
 // The runtime's `pattern::ecma` (a link to its file): the derive chooses each

@@ -17,6 +17,7 @@ struct Message {
     name: String,
     keys: Vec<String>,
     requires: Option<String>,
+    declares_key: bool,
 }
 
 pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
@@ -58,6 +59,7 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
                 name,
                 keys,
                 requires,
+                declares_key,
             } => {
                 let name = name.unwrap_or_else(|| variant.ident.to_string());
                 if messages.iter().any(|m: &Message| m.name == name) {
@@ -77,6 +79,7 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
                     name,
                     keys,
                     requires,
+                    declares_key,
                 });
             }
         }
@@ -101,7 +104,13 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             Some(pointer) => quote!(Some(#pointer)),
             None => quote!(None),
         };
-        quote!(#rt::MessageInfo { name: #name, keys: &[#(#keys),*], requires: #requires })
+        let declares_key = m.declares_key;
+        quote!(#rt::MessageInfo {
+            name: #name,
+            keys: &[#(#keys),*],
+            requires: #requires,
+            declares_key: #declares_key,
+        })
     });
     let parse_arms = messages.iter().enumerate().map(|(index, m)| {
         let variant = &m.variant;
@@ -249,6 +258,8 @@ enum VariantAttr {
         keys: Vec<String>,
         /// A JSON Pointer the message's type requires (see `MessageInfo::requires`).
         requires: Option<String>,
+        /// The type declares the routing member (see `MessageInfo::declares_key`).
+        declares_key: bool,
     },
 }
 
@@ -257,6 +268,7 @@ fn variant_attr(attrs: &[Attribute]) -> syn::Result<VariantAttr> {
     let mut name = None;
     let mut keys = Vec::new();
     let mut requires = None;
+    let mut declares_key = false;
     for attr in attrs.iter().filter(|a| a.path().is_ident("route")) {
         attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("unknown") {
@@ -276,16 +288,18 @@ fn variant_attr(attrs: &[Attribute]) -> syn::Result<VariantAttr> {
                     ));
                 }
                 requires = Some(lit.value());
+            } else if meta.path.is_ident("declares_key") {
+                declares_key = true;
             } else {
                 return Err(meta.error(
-                    "expected `unknown`, `message = \"..\"`, `key = \"..\"` or `requires = \"/..\"`",
+                    "expected `unknown`, `message = \"..\"`, `key = \"..\"`, `requires = \"/..\"` or `declares_key`",
                 ));
             }
             Ok(())
         })?;
     }
     if unknown {
-        if name.is_some() || !keys.is_empty() || requires.is_some() {
+        if name.is_some() || !keys.is_empty() || requires.is_some() || declares_key {
             let attr = attrs
                 .iter()
                 .find(|a| a.path().is_ident("route"))
@@ -301,5 +315,6 @@ fn variant_attr(attrs: &[Attribute]) -> syn::Result<VariantAttr> {
         name,
         keys,
         requires,
+        declares_key,
     })
 }

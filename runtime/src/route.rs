@@ -32,6 +32,14 @@ pub struct MessageInfo {
     /// it apart from other messages of the same key: a delivery without it
     /// cannot be this message, so it is not parsed as this one.
     pub requires: Option<&'static str>,
+    /// The message's type declares the member a [`Routing::Field`] with a
+    /// one-token pointer (`/topic`) names, as a field, and so refuses a
+    /// document that has it twice (serde's derive does). When every message
+    /// of the enum does, a parse that succeeds shows the key unambiguous,
+    /// and the router takes the first such member without reading the rest
+    /// of the document for a second one (it still does before it reports an
+    /// unknown event or an error).
+    pub declares_key: bool,
 }
 
 /// An event enum: one variant per spec message and an `Unknown` variant.
@@ -265,8 +273,19 @@ pub fn route<R: Route>(name: Option<&str>, bytes: &[u8]) -> Result<R, ParseError
 /// [`route`] as far as the scanned key takes it; `None` where the checked
 /// route must decide.
 fn quick_route<R: Route>(name: Option<&str>, bytes: &[u8]) -> Option<Result<R, ParseError>> {
+    // Where the key was taken from the first member of its name, the rest of
+    // the document still to be read for a second one (see
+    // [`MessageInfo::declares_key`]): the position after the key, the name.
+    let mut unread: Option<(usize, &str)> = None;
     let key: &str = match R::ROUTING {
-        Routing::Field(pointer) => crate::peek::scan::string_at(bytes, pointer)?,
+        Routing::Field(pointer) => match top_level_member(pointer) {
+            Some(member) if R::MESSAGES.iter().all(|m| m.declares_key) => {
+                let (key, after) = crate::peek::scan::first_member_string(bytes, member)?;
+                unread = Some((after, member));
+                key
+            }
+            _ => crate::peek::scan::string_at(bytes, pointer)?,
+        },
         Routing::Presence => {
             let keys = PresenceKeys::Messages(R::MESSAGES);
             let found = crate::peek::scan::present_keys(bytes, |k| keys.position_of(k))?;
@@ -277,6 +296,27 @@ fn quick_route<R: Route>(name: Option<&str>, bytes: &[u8]) -> Option<Result<R, P
         }
         Routing::Name => name?,
     };
+    let outcome = settle::<R>(key, bytes);
+    match (unread, &outcome) {
+        // A message's type accepted it: declaring the member, it would have
+        // refused a second one.
+        (Some(_), Some(Ok(event))) if event.message_name().is_some() => outcome,
+        (Some((after, member)), _) => {
+            crate::peek::scan::no_member_after(bytes, after, member).then_some(outcome)?
+        }
+        (None, _) => outcome,
+    }
+}
+
+/// A pointer naming one top-level member (`/topic`), the member's name; not
+/// for one whose token needs unescaping.
+fn top_level_member(pointer: &str) -> Option<&str> {
+    let member = pointer.strip_prefix('/')?;
+    (!member.is_empty() && !member.contains(['/', '~'])).then_some(member)
+}
+
+/// [`quick_route`] from the scanned `key` on.
+fn settle<R: Route>(key: &str, bytes: &[u8]) -> Option<Result<R, ParseError>> {
     let mut chosen = candidates(R::MESSAGES, key).peekable();
     if chosen.peek().is_none() {
         return UnknownEvent::from_slice(Some(key.to_owned()), bytes)
@@ -552,11 +592,13 @@ mod tests {
                 name: "A",
                 keys: &["x"],
                 requires: Some("/a"),
+                declares_key: false,
             },
             MessageInfo {
                 name: "B",
                 keys: &["x", "y"],
                 requires: Some("/b"),
+                declares_key: false,
             },
         ];
 

@@ -61,7 +61,8 @@ pub enum CommendaEvent {
     #[route(
         message = "RegistrationsExistingValidationSucceeded",
         key = "REGISTRATIONS.EXISTING.VALIDATION.SUCCEEDED",
-        key = "REGISTRATIONS.EXISTING.VALIDATION_SUCCEEDED"
+        key = "REGISTRATIONS.EXISTING.VALIDATION_SUCCEEDED",
+        declares_key
     )]
     RegistrationsExistingValidationSucceeded(
         RegistrationsExistingValidationSucceededEvent,
@@ -73,7 +74,8 @@ pub enum CommendaEvent {
     /// Routing key: `REGISTRATIONS.EXISTING.VALIDATION.FAILED`.
     #[route(
         message = "RegistrationsExistingValidationFailed",
-        key = "REGISTRATIONS.EXISTING.VALIDATION.FAILED"
+        key = "REGISTRATIONS.EXISTING.VALIDATION.FAILED",
+        declares_key
     )]
     RegistrationsExistingValidationFailed(RegistrationsExistingValidationFailedEvent),
     /// New registration succeeded
@@ -81,21 +83,33 @@ pub enum CommendaEvent {
     /// A new registration was successfully created.
     ///
     /// Routing key: `REGISTRATIONS.NEW.SUCCEEDED`.
-    #[route(message = "RegistrationsNewSucceeded", key = "REGISTRATIONS.NEW.SUCCEEDED")]
+    #[route(
+        message = "RegistrationsNewSucceeded",
+        key = "REGISTRATIONS.NEW.SUCCEEDED",
+        declares_key
+    )]
     RegistrationsNewSucceeded(RegistrationsNewSucceededEvent),
     /// New registration invalid
     ///
     /// A new registration is invalid (a missing value or a misconfigured field).
     ///
     /// Routing key: `REGISTRATIONS.NEW.INVALID`.
-    #[route(message = "RegistrationsNewInvalid", key = "REGISTRATIONS.NEW.INVALID")]
+    #[route(
+        message = "RegistrationsNewInvalid",
+        key = "REGISTRATIONS.NEW.INVALID",
+        declares_key
+    )]
     RegistrationsNewInvalid(RegistrationsNewInvalidEvent),
     /// Nexus threshold alert
     ///
     /// A corporation crossed 80% of the economic nexus threshold in a state where it is not registered.
     ///
     /// Routing key: `NEXUS.THRESHOLD.STATE.ALERT`.
-    #[route(message = "NexusThresholdStateAlert", key = "NEXUS.THRESHOLD.STATE.ALERT")]
+    #[route(
+        message = "NexusThresholdStateAlert",
+        key = "NEXUS.THRESHOLD.STATE.ALERT",
+        declares_key
+    )]
     NexusThresholdStateAlert(NexusThresholdStateAlertEvent),
     /// Exemption certificate verified
     ///
@@ -105,7 +119,8 @@ pub enum CommendaEvent {
     #[route(
         message = "ExemptionCertificatesVerificationSucceeded",
         key = "EXEMPTION_CERTIFICATES.VERIFICATION.SUCCEEDED",
-        requires = "/data/corporation_id"
+        requires = "/data/corporation_id",
+        declares_key
     )]
     ExemptionCertificatesVerificationSucceeded(
         ExemptionCertificatesVerificationSucceededEvent,
@@ -117,7 +132,8 @@ pub enum CommendaEvent {
     /// Routing key: `EXEMPTION_CERTIFICATES.VERIFICATION.FAILED`.
     #[route(
         message = "ExemptionCertificatesVerificationFailed",
-        key = "EXEMPTION_CERTIFICATES.VERIFICATION.FAILED"
+        key = "EXEMPTION_CERTIFICATES.VERIFICATION.FAILED",
+        declares_key
     )]
     ExemptionCertificatesVerificationFailed(
         ExemptionCertificatesVerificationFailedEvent,
@@ -129,7 +145,8 @@ pub enum CommendaEvent {
     /// Routing key: `EXEMPTION_CERTIFICATES.EXPIRATION`.
     #[route(
         message = "ExemptionCertificatesExpiration",
-        key = "EXEMPTION_CERTIFICATES.EXPIRATION"
+        key = "EXEMPTION_CERTIFICATES.EXPIRATION",
+        declares_key
     )]
     ExemptionCertificatesExpiration(ExemptionCertificatesExpirationEvent),
     /// Customs code update
@@ -142,7 +159,8 @@ pub enum CommendaEvent {
         message = "CustomsDutyCustomsCodeUpdate",
         key = "CUSTOMS_DUTY.CUSTOMS_CODE.UPDATE",
         key = "EXEMPTION_CERTIFICATES.VERIFICATION.SUCCEEDED",
-        requires = "/data/customs_code"
+        requires = "/data/customs_code",
+        declares_key
     )]
     CustomsDutyCustomsCodeUpdate(CustomsDutyCustomsCodeUpdateEvent),
     /// An event the spec does not know, kept byte for byte.

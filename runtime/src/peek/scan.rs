@@ -55,6 +55,60 @@ pub(crate) fn string_at<'a>(bytes: &'a [u8], pointer: &str) -> Option<&'a str> {
     Scan { bytes, pos: 0 }.find(pointer, 0)?
 }
 
+/// The string of the first top-level member named `name`, borrowed, and the
+/// position just after it; `None` where [`string_at`] gives up on the way
+/// there (a name that needs decoding, the value not a plain string) or the
+/// member is not found. The rest is not read: [`no_member_after`] does that.
+pub(crate) fn first_member_string<'a>(bytes: &'a [u8], name: &str) -> Option<(&'a str, usize)> {
+    let mut scan = Scan { bytes, pos: 0 };
+    scan.skip_ws();
+    if scan.peek()? != b'{' {
+        return None;
+    }
+    scan.pos += 1;
+    let mut found = None;
+    scan.members(|scan, key| {
+        scan.skip_ws();
+        if key != name.as_bytes() {
+            scan.skip_value()?;
+            return Some(false);
+        }
+        if scan.peek()? != b'"' {
+            return None;
+        }
+        found = Some(scan.plain_str()?);
+        Some(true)
+    })?;
+    Some((found?, scan.pos))
+}
+
+/// Whether the top-level object, read on from `after` (just after a
+/// member's value, where [`first_member_string`] stopped), has no member
+/// named `name`, as [`string_at`] reads it: `false` where that gives up.
+pub(crate) fn no_member_after(bytes: &[u8], after: usize, name: &str) -> bool {
+    let mut scan = Scan { bytes, pos: after };
+    scan.skip_ws();
+    match scan.peek() {
+        Some(b'}') => true,
+        Some(b',') => {
+            scan.pos += 1;
+            scan.skip_ws();
+            scan.peek() == Some(b'"')
+                && scan
+                    .members(|scan, key| {
+                        if key == name.as_bytes() {
+                            return None;
+                        }
+                        scan.skip_ws();
+                        scan.skip_value()?;
+                        Some(false)
+                    })
+                    .is_some()
+        }
+        _ => false,
+    }
+}
+
 /// Whether the document certainly has nothing at `pointer`: the objects on
 /// the way were read through and the member is not there. `false` when it
 /// is there, or the reading gave up.

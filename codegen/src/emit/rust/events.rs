@@ -70,9 +70,11 @@ pub fn event_enum(catalog: &Catalog, operation: &Operation, uses: &mut Uses) -> 
         ]);
         let requires = super::requires::requires(catalog, operation, routed)
             .map(|pointer| quote!(, requires = #pointer));
+        let declares_key = super::requires::declares_key(catalog, operation, routed)
+            .then(|| quote!(, declares_key));
         Some(quote! {
             #docs
-            #[route(message = #wire, #(key = #keys),* #requires)]
+            #[route(message = #wire, #(key = #keys),* #requires #declares_key)]
             #variant(#payload),
         })
     });

@@ -3,8 +3,12 @@
 //! that one of the others does not. The router then does not parse a
 //! delivery lacking that member as this message (it would refuse it), so a
 //! shared key costs one parse where the member tells the messages apart.
+//!
+//! `#[route(declares_key)]`: the message's type declares the top-level member
+//! the operation routes on, as a field (serde's derive refuses a second one),
+//! so the router may take the first such member it meets.
 
-use crate::model::{Catalog, Operation, RoutedMessage, Ty, TyKind, TypeKind};
+use crate::model::{Catalog, Operation, RouteRule, RoutedMessage, Ty, TyKind, TypeKind};
 use std::collections::BTreeSet;
 
 /// How deep into the payload a telling member is looked for.
@@ -36,6 +40,33 @@ pub fn requires(
         .collect();
     (required_pointers(catalog, mine).into_iter())
         .find(|pointer| theirs.iter().any(|required| !required.contains(pointer)))
+}
+
+/// Whether `routed`'s payload type declares the member a field rule with a
+/// one-token pointer (`/topic`) names: a struct (not nullable) with a field
+/// of that wire name.
+pub fn declares_key(catalog: &Catalog, operation: &Operation, routed: &RoutedMessage) -> bool {
+    let RouteRule::Field { pointer } = &operation.route else {
+        return false;
+    };
+    let Some(member) = pointer
+        .strip_prefix('/')
+        .filter(|m| !m.is_empty() && !m.contains(['/', '~']))
+    else {
+        return false;
+    };
+    let Some(Some(ty)) = payload(catalog, &routed.message) else {
+        return false;
+    };
+    let TyKind::Named { name } = &ty.kind else {
+        return false;
+    };
+    match catalog.type_named(name).map(|d| &d.kind) {
+        Some(TypeKind::Struct { fields, .. }) if !ty.nullable => {
+            fields.iter().any(|f| f.wire == member)
+        }
+        _ => false,
+    }
 }
 
 /// The payload type of the message named `name` (`Some(None)`: it has none).
