@@ -33,8 +33,14 @@
 //! With `#[route(field = "/member")]`, `declares_key` on a variant says its
 //! type declares that member as a field (so it refuses a second one): when
 //! every variant does, the router stops looking for the key at the first.
+//!
+//! `#[derive(DeserializeObject)]` on a struct with named fields: serde's
+//! `Deserialize`, read from a JSON object only, with far less code per
+//! struct than serde's derive writes (see `deserialize.rs` for the serde
+//! attributes it reads).
 
 mod constraints;
+mod deserialize;
 // The runtime's `pattern::ecma` (a link to its file): the derive chooses each
 // pattern's engine with the same code the runtime documents and tests.
 mod ecma;
@@ -52,6 +58,14 @@ use syn::{parse_macro_input, DeriveInput};
 pub fn derive_validate(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     validate::expand(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+#[proc_macro_derive(DeserializeObject, attributes(serde))]
+pub fn derive_deserialize_object(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    deserialize::expand(&input)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -27,7 +27,7 @@ pub mod validate;
 
 pub use __private::wire::UnknownValue;
 pub use error::{ErrorKind, ParseError, PointerError};
-pub use eventbind_macros::{AnyOf, OneOf, Route, Validate};
+pub use eventbind_macros::{AnyOf, DeserializeObject, OneOf, Route, Validate};
 pub use parse::{from_slice, from_value};
 pub use path::Path;
 pub use route::{Message, MessageInfo, Received, Route, Routing};

@@ -17,7 +17,7 @@
 //! of the date of this document and are therefore not represented in this specification.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use eventbind_runtime::{Route, UnknownEvent, Validate};
+use eventbind_runtime::{DeserializeObject, Route, UnknownEvent, Validate};
 use eventbind_runtime::serde_json;
 use serde::{Deserialize, Serialize};
 
@@ -99,7 +99,7 @@ impl<'de> Deserialize<'de> for Action {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct CertificateChangePayload {
@@ -116,7 +116,7 @@ pub struct CertificateChangePayload {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct CertificateChangePayloadCertificate {
@@ -132,7 +132,7 @@ pub struct CertificateChangePayloadCertificate {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct CustomerChangePayload {
@@ -149,7 +149,7 @@ pub struct CustomerChangePayload {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct CustomerChangePayloadCustomer {

@@ -20,7 +20,7 @@
 //! is the version of this description, not an Avaza API version.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use eventbind_runtime::{Route, UnknownEvent, Validate};
+use eventbind_runtime::{DeserializeObject, Route, UnknownEvent, Validate};
 use eventbind_runtime::{chrono, serde_json};
 use serde::{Deserialize, Serialize};
 
@@ -203,7 +203,7 @@ pub struct TaskBody(#[validate(min_items = 1, max_items = 1)] pub Vec<Task>);
 /// `timesheet_created` sample in the Avaza documentation. Every field of the sample is required
 /// because the sample has them all; the object stays open, so fields the sample does not show are
 /// kept.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Timesheet {
     /// Identifier of the timesheet entry.
@@ -278,7 +278,7 @@ pub struct TimesheetBody(#[validate(min_items = 1, max_items = 1)] pub Vec<Times
 
 /// JSON dictionary sent in an authenticated `POST` to `https://api.avaza.com/api/Webhook` to
 /// subscribe to webhook notifications for one event.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct WebhookSubscriptionRequest {
     /// The page Avaza sends the notifications for `event` to: a URL (the documentation types it as a
@@ -297,7 +297,7 @@ pub struct WebhookSubscriptionRequest {
 
 /// JSON the Avaza API responds with to a subscription request, containing the ID of the new webhook
 /// subscription.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct WebhookSubscriptionResponse {
     /// ID of the new webhook subscription.

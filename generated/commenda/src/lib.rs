@@ -31,9 +31,9 @@
 //! dates plain strings. The info version is the `api_version` seen in the examples.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use eventbind_runtime::{Route, UnknownEvent, Validate};
+use eventbind_runtime::{DeserializeObject, Route, UnknownEvent, Validate};
 use eventbind_runtime::serde_json;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Events of operation `receiveCommendaEvent` on channel `{webhook_url}`.
 ///
@@ -171,7 +171,7 @@ pub enum CommendaEvent {
 /// The fields all Commenda events share, including the time they occur and the id of the affected
 /// organization. `data` is different for each topic. Every event, including one with a topic this
 /// description does not know, matches this schema.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EventEnvelope {
     /// Identifier of the event (a UUID in the examples).
@@ -203,7 +203,7 @@ pub struct EventEnvelope {
 
 /// An error explaining why a registration or exemption certificate failed Commenda's validation,
 /// with a human readable resolution.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CommendaError {
     /// The failure case. The prose documents, for registrations, INPUTS.INVALID_CREDENTIALS,
@@ -230,7 +230,7 @@ pub struct CommendaError {
 /// Event for an existing registration that passed validation. The topic is
 /// `REGISTRATIONS.EXISTING.VALIDATION.SUCCEEDED` in the topic list and
 /// `REGISTRATIONS.EXISTING.VALIDATION_SUCCEEDED` in the envelope example; both are accepted.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RegistrationsExistingValidationSucceededEvent {
     /// Identifier of the event (a UUID in the examples).
@@ -267,7 +267,7 @@ pub struct RegistrationsExistingValidationSucceededEvent {
 }
 
 /// Data of an existing registration that passed validation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RegistrationsExistingValidationSucceededData {
     /// Identifier of the corporation (a UUID in the examples).
@@ -281,7 +281,7 @@ pub struct RegistrationsExistingValidationSucceededData {
 
 /// Event for an existing registration that failed validation (topic
 /// `REGISTRATIONS.EXISTING.VALIDATION.FAILED`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RegistrationsExistingValidationFailedEvent {
     /// Identifier of the event (a UUID in the examples).
@@ -313,7 +313,7 @@ pub struct RegistrationsExistingValidationFailedEvent {
 }
 
 /// Data of an existing registration that failed validation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RegistrationsExistingValidationFailedData {
     /// Identifier of the corporation (a UUID in the examples).
@@ -329,7 +329,7 @@ pub struct RegistrationsExistingValidationFailedData {
 
 /// Event for a new registration that was successfully created (topic
 /// `REGISTRATIONS.NEW.SUCCEEDED`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RegistrationsNewSucceededEvent {
     /// Identifier of the event (a UUID in the examples).
@@ -361,7 +361,7 @@ pub struct RegistrationsNewSucceededEvent {
 }
 
 /// Data of a new registration that was successfully created.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RegistrationsNewSucceededData {
     /// Identifier of the corporation (a UUID in the examples).
@@ -374,7 +374,7 @@ pub struct RegistrationsNewSucceededData {
 }
 
 /// Event for a new registration in an invalid state (topic `REGISTRATIONS.NEW.INVALID`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RegistrationsNewInvalidEvent {
     /// Identifier of the event (a UUID in the examples).
@@ -406,7 +406,7 @@ pub struct RegistrationsNewInvalidEvent {
 }
 
 /// Data of a new registration in an invalid state.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RegistrationsNewInvalidData {
     /// Identifier of the corporation (a UUID in the examples).
@@ -422,7 +422,7 @@ pub struct RegistrationsNewInvalidData {
 
 /// Event for a corporation approaching economic nexus in a state where it is not registered (topic
 /// `NEXUS.THRESHOLD.STATE.ALERT`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct NexusThresholdStateAlertEvent {
     /// Identifier of the event (a UUID in the examples).
@@ -455,7 +455,7 @@ pub struct NexusThresholdStateAlertEvent {
 
 /// A corporation's progress towards economic nexus in one state where it is not registered, sent
 /// every day once 80% of the threshold is crossed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct NexusThresholdStateAlertData {
     /// Identifier of the corporation (a UUID in the examples).
@@ -484,7 +484,7 @@ pub struct NexusThresholdStateAlertData {
 }
 
 /// The economic nexus rule of the state the alert is about.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct NexusRule {
     /// Sales amount that establishes nexus.
@@ -504,7 +504,7 @@ pub struct NexusRule {
 }
 
 /// The corporation's measured exposure against the nexus rule.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct NexusCalculation {
     /// Total sales as a fraction of the sales threshold (0.8 = 80%).
@@ -523,7 +523,7 @@ pub struct NexusCalculation {
 
 /// Event for an exemption certificate that passed validation (topic
 /// `EXEMPTION_CERTIFICATES.VERIFICATION.SUCCEEDED`, which the customs-duty example also carries).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ExemptionCertificatesVerificationSucceededEvent {
     /// Identifier of the event (a UUID in the examples).
@@ -555,7 +555,7 @@ pub struct ExemptionCertificatesVerificationSucceededEvent {
 }
 
 /// Data of an exemption certificate that passed validation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ExemptionCertificatesVerificationSucceededData {
     /// Identifier of the corporation (a UUID in the examples).
@@ -569,7 +569,7 @@ pub struct ExemptionCertificatesVerificationSucceededData {
 
 /// Event for an exemption certificate that failed validation (topic
 /// `EXEMPTION_CERTIFICATES.VERIFICATION.FAILED`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ExemptionCertificatesVerificationFailedEvent {
     /// Identifier of the event (a UUID in the examples).
@@ -603,7 +603,7 @@ pub struct ExemptionCertificatesVerificationFailedEvent {
 /// Data of an exemption certificate that failed validation. The seed differs here from the
 /// registration failures: it carries one `error` object (not an `errors` array), and its example
 /// carries a `registration_id` (not an exemption certificate id). The schema follows the example.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ExemptionCertificatesVerificationFailedData {
     /// Identifier of the corporation (a UUID in the examples).
@@ -619,7 +619,7 @@ pub struct ExemptionCertificatesVerificationFailedData {
 
 /// Event for an exemption certificate expiring in two weeks (topic
 /// `EXEMPTION_CERTIFICATES.EXPIRATION`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ExemptionCertificatesExpirationEvent {
     /// Identifier of the event (a UUID in the examples).
@@ -651,7 +651,7 @@ pub struct ExemptionCertificatesExpirationEvent {
 }
 
 /// Data of an exemption certificate that is about to expire.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ExemptionCertificatesExpirationData {
     /// Identifier of the corporation (a UUID in the examples).
@@ -669,7 +669,7 @@ pub struct ExemptionCertificatesExpirationData {
 /// `CUSTOMS_DUTY.CUSTOMS_CODE.UPDATE`, but the only example carries
 /// `EXEMPTION_CERTIFICATES.VERIFICATION.SUCCEEDED`; both are accepted, and the required `data`
 /// fields tell this event apart from the exemption-certificate one.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CustomsDutyCustomsCodeUpdateEvent {
     /// Identifier of the event (a UUID in the examples).
@@ -707,7 +707,7 @@ pub struct CustomsDutyCustomsCodeUpdateEvent {
 
 /// A customs code whose duty rules changed, so that additional information about the products may
 /// need to be collected to calculate customs duty.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CustomsDutyCustomsCodeUpdateData {
     /// The customs (tariff) code the update is about.
@@ -722,7 +722,7 @@ pub struct CustomsDutyCustomsCodeUpdateData {
 }
 
 /// One customs duty rule of a customs code.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CustomsDutyRule {
     /// Description of the rule (`Other` in the example).

@@ -35,7 +35,7 @@
 //! `SubscriptionResponse`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use eventbind_runtime::{OneOf, Route, UnknownEvent, Validate};
+use eventbind_runtime::{DeserializeObject, OneOf, Route, UnknownEvent, Validate};
 use eventbind_runtime::{chrono, serde_json, uuid};
 use serde::{Deserialize, Serialize};
 
@@ -85,7 +85,7 @@ pub enum VertexEvent {
 /// sent as extra, arbitrary headers, and HTTP adds its own. The test header is written
 /// `vertex-webhook-test` in the Common Headers section and `vertex-webhooks-test` in the test
 /// operation; both are declared.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EventDeliveryHeaders {
     /// HMAC signature using the subscription's shared secret key (`webhookRecipient.hmacSha256Secret`),
@@ -142,7 +142,7 @@ pub struct EventDeliveryHeaders {
 
 /// The fundamental structure for all outgoing notification events. No field is marked required in
 /// the documentation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EventDelivery {
     #[serde(
@@ -210,7 +210,7 @@ pub struct EventDelivery {
 /// The event inside an `EventDelivery`. The documentation does not type this field; its example
 /// shows the `Event` fields (`tags`, `expiryIntervalDays`, `payload`) plus `payloadRefId` and
 /// `payloadSizeKb` from `EventResponse`. No field is marked required for a delivered event.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DeliveredEvent {
     /// Tags of the event. Subscriptions are matched against them to determine whether an event should
@@ -268,7 +268,7 @@ pub struct DeliveredEvent {
 
 /// A key/value tag. Event types define tag keys and default values, events carry tags, and
 /// subscriptions are matched against them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Tag {
     #[validate(min_length = 3, max_length = 255)]
@@ -356,7 +356,7 @@ pub enum DeliveredEventPayloadSizeKb {
 }
 
 /// The subscription the event is delivered for.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EventDeliverySubscription {
     /// Vertex cloud subscription id.
@@ -405,7 +405,7 @@ pub struct EventDeliverySubscription {
 }
 
 /// Event delivery statistics.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct BaseEventDeliveryStat {
     #[serde(
@@ -466,7 +466,7 @@ pub struct BaseEventDeliveryStat {
 
 /// Event delivery statistics. The documentation lists EventDeliveryStat with the
 /// BaseEventDeliveryStat object as its only content.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EventDeliveryStat {
     #[serde(
@@ -526,7 +526,7 @@ pub struct EventDeliveryStat {
 }
 
 /// The outcome of one delivery of an event to a subscription.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct BaseEventDeliveryResponse {
     #[serde(
@@ -626,7 +626,7 @@ impl<'de> Deserialize<'de> for EventDeliveryStatus {
 
 /// Common fields of stored resources. When a resource is first created, updatedAt and updatedBy are
 /// the same as createdAt and createdBy respectively.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct BaseObject {
     /// Read-only: set by the server.
@@ -681,7 +681,7 @@ pub struct BaseObject {
 }
 
 /// An event created by a client application.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Event {
     /// The event producer creates tags for each event. It primarily uses the tag keys and their default
@@ -718,7 +718,7 @@ pub struct Event {
 /// A stored event. The documentation says "All of" and shows only the object with expiresAt,
 /// eventType, activeSubscriptions, payloadRefId, payloadSizeKb and tenantId; its examples imply the
 /// other parts are BaseObject and Event.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EventResponse {
     /// Read-only: set by the server.
@@ -846,7 +846,7 @@ pub struct EventResponse {
 }
 
 /// An event type defined by a client application.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EventType {
     /// This value must be globally unique within notification-service and is immutable.
@@ -916,7 +916,7 @@ pub struct EventType {
 /// 960 s). A manual delivery attempt can also be started with a "replay" operation (RETRYING to
 /// SUCCEEDED). The documentation says "All of" and shows only the replayAttempt/retryAttempt
 /// object; its example implies the other parts are BaseObject and BaseEventDeliveryResponse.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EventDeliveryResponse {
     /// Read-only: set by the server.
@@ -1029,7 +1029,7 @@ pub struct EventDeliveryResponse {
 
 /// Response of the subscription test operation. The documentation names this model without listing
 /// fields; the test operation's response example has exactly the BaseEventDeliveryResponse fields.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TestEventDeliveryResponse {
     #[serde(
@@ -1075,7 +1075,7 @@ pub struct TestEventDeliveryResponse {
 }
 
 /// Event statistics.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EventStat {
     #[serde(
@@ -1185,7 +1185,7 @@ impl<'de> Deserialize<'de> for WebhookRecipientMethod {
 }
 
 /// Client applications that interact with the notification-service.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ApplicationMetadata {
     /// Notification system defined immutable identifier for application. This must be globally unique
@@ -1227,7 +1227,7 @@ pub struct ApplicationMetadata {
 /// developers responsible for building application that produce and consume events. The
 /// documentation says "All of" but shows only the second object; the first is taken to be
 /// EventType, as the catalog example's event type entries combine EventType fields with these.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ApplicationEventType {
     /// This value must be globally unique within notification-service and is immutable.
@@ -1374,7 +1374,7 @@ impl<'de> Deserialize<'de> for SubscriptionType {
 
 /// Template used to render an event for one subscription type (the subject and body of emails, the
 /// title header and payload of webhooks).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EventTemplate {
     /// Client application defined globally unique value across notification-service.
@@ -1421,7 +1421,7 @@ pub struct EventTemplate {
 /// valid JSON (a comma is missing after the first `id`); the example here adds it. Its event type
 /// entries have no `code` and put the event type code in `name`, and carry catalog-only fields (see
 /// CatalogEventType).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ApplicationEventTypesInternalCatalog {
     #[serde(
@@ -1439,7 +1439,7 @@ pub struct ApplicationEventTypesInternalCatalog {
 }
 
 /// One application and its event types.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ApplicationEventTypesInternalCatalogApplicationEventTypesItem {
     #[serde(
@@ -1467,7 +1467,7 @@ pub struct ApplicationEventTypesInternalCatalogApplicationEventTypesItem {
 /// (without `code`, and with the event type code in `name`), so the first part is taken to be
 /// EventType. Unlike ApplicationEventType, no field of the second part is required and no bounds
 /// are stated.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CatalogEventType {
     /// This value must be globally unique within notification-service and is immutable.
@@ -1577,7 +1577,7 @@ pub struct CatalogEventType {
 /// applies otherwise). `method` and `securityScheme` are not in the documented field list but
 /// appear in every example and have their own documented enumerations (WebhookRecipientMethod,
 /// WebhookRecipientSecurityScheme).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct WebhookRecipient {
     #[validate(min_length = 13, max_length = 255, format = "uri")]
@@ -1802,7 +1802,7 @@ impl<'de> Deserialize<'de> for WebhookRecipientSecurityScheme {
 }
 
 /// Recipient of an EMAIL subscription.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EmailRecipient {
     #[validate(min_length = 3, max_length = 255)]
@@ -1871,7 +1871,7 @@ impl<'de> Deserialize<'de> for SubscriptionStatus {
 }
 
 /// A subscription to one event type, delivered by webhook or by email.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Subscription {
     #[validate(min_length = 3, max_length = 255)]
@@ -1944,7 +1944,7 @@ pub struct Subscription {
 /// parts are taken to be BaseObject and Subscription. The subscription's kind is Subscription's
 /// `type` here, while the webhook responses carry `subscriptionType` (see
 /// WebhookSubscriptionResponse).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SubscriptionResponse {
     /// Read-only: set by the server.
@@ -2068,7 +2068,7 @@ pub struct SubscriptionResponse {
 
 /// A webhook subscription to one event type: the request body of the create and update subscription
 /// operations.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct WebhookSubscription {
     #[validate(min_length = 3, max_length = 255)]
@@ -2125,7 +2125,7 @@ pub struct WebhookSubscription {
 /// A stored webhook subscription: the response body of the create, get and update subscription
 /// operations. The documentation says "All of" and shows only the tenantId/subscriptionType object;
 /// its examples imply the other parts are BaseObject and WebhookSubscription.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct WebhookSubscriptionResponse {
     /// Read-only: set by the server.
@@ -2242,7 +2242,7 @@ pub struct WebhookSubscriptionResponse {
 
 /// One page of webhook subscriptions: the response body of the list subscriptions operation (paged
 /// with PaginationParameters, filtered with SubscriptionParams).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SubscriptionPage {
     /// The subscriptions of this page.
@@ -2258,7 +2258,7 @@ pub struct SubscriptionPage {
 }
 
 /// Query parameters for paging across a large data set.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct PaginationParameters {
     /// Page number (from 0).
@@ -2301,7 +2301,7 @@ pub struct PaginationParameters {
 /// Query parameters filtering the list subscriptions operation. (The documentation's examples give
 /// applicationId as a UUID, unlike the `EINV` application ids of the paths, and a
 /// subscriptionCreatedAtTo earlier than subscriptionCreatedAtFrom.)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SubscriptionParams {
     /// Vertex managed application identifier.

@@ -2,6 +2,7 @@
 //! stable API (as serde's `__private`), hidden from the docs.
 
 pub mod check;
+pub mod de;
 pub mod serde_helpers;
 pub mod union;
 pub mod wire;

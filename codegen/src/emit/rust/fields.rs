@@ -18,8 +18,10 @@ pub fn ident(name: &str) -> Ident {
 pub struct Uses {
     pub chrono: bool,
     pub uuid: bool,
-    /// serde's `Deserialize` (every type but a union reads through it).
+    /// serde's `Deserialize`: its derive (newtypes) or the trait (string enums).
     pub deserialize: bool,
+    /// The runtime's `DeserializeObject` derive (structs with named fields).
+    pub deserialize_object: bool,
     /// The `OneOf` / `AnyOf` derives of `eventbind_runtime`.
     pub one_of: bool,
     pub any_of: bool,

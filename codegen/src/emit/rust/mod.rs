@@ -102,6 +102,7 @@ fn items(catalog: &Catalog) -> (TokenStream, Uses) {
     let events = !catalog.operations.is_empty();
     let runtime_names: Vec<proc_macro2::Ident> = [
         ("AnyOf", uses.any_of),
+        ("DeserializeObject", uses.deserialize_object),
         ("OneOf", uses.one_of),
         ("Route", events),
         ("UnknownEvent", events),

@@ -13,11 +13,11 @@ pub fn type_item(def: &TypeDef, recursion: &Recursion, uses: &mut Uses) -> Token
     let docs = doc_attrs([def.title.as_deref(), def.description.as_deref()]);
     let name = ident(&def.name);
     let container = container_validate(&def.constraints);
-    uses.deserialize |= !matches!(def.kind, TypeKind::Union { .. });
     match &def.kind {
         TypeKind::Struct { fields, additional } => {
             let extras_only = fields.is_empty() && matches!(additional, Additional::Keep);
             if extras_only {
+                uses.deserialize = true;
                 // An object known only to be an object: kept whole, as received.
                 return quote! {
                     #docs
@@ -35,9 +35,11 @@ pub fn type_item(def: &TypeDef, recursion: &Recursion, uses: &mut Uses) -> Token
             if let Some(extra) = extras_field(additional, &used_names, uses) {
                 members.push(extra);
             }
+            // Read by the runtime's derive: serde's writes several times the code.
+            uses.deserialize_object = true;
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+                #[derive(Debug, Clone, PartialEq, Serialize, DeserializeObject, Validate)]
                 #container
                 pub struct #name {
                     #(#members)*
@@ -45,6 +47,7 @@ pub fn type_item(def: &TypeDef, recursion: &Recursion, uses: &mut Uses) -> Token
             }
         }
         TypeKind::Enum { values } => {
+            uses.deserialize = true;
             let names: Vec<(String, String)> = (values.iter())
                 .map(|v| (type_name(&v.wire), v.wire.clone()))
                 .collect();
@@ -163,6 +166,7 @@ pub fn type_item(def: &TypeDef, recursion: &Recursion, uses: &mut Uses) -> Token
             }
         }
         TypeKind::Newtype { inner } => {
+            uses.deserialize = true;
             let boxed = matches!(&inner.kind, TyKind::Named { name } if recursion.needs_box(&def.name, name));
             let ty = value_type(inner, boxed, uses);
             let checks = validate_attr(inner);
