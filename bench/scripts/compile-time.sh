@@ -13,6 +13,9 @@
 #
 # Usage: bash bench/scripts/compile-time.sh [SCHEMA]
 # Environment: RUNS (default 3; one check takes 35-40 s on the 2-core machine),
+# BEFORE (optional: a git revision of this repository; its generator's crate
+# is checked too, interleaved with the others, as a third contender "before";
+# BEFORE_TARGET: where that generator is built),
 # SCRATCH (default: compile-time-bench in the target directory),
 # CARGO_TARGET_DIR (where the two tools are built; default: the workspace's).
 set -euo pipefail
@@ -30,10 +33,26 @@ echo "schema:  $schema"
 echo "scratch: $scratch"
 cd "$repo"
 
+tools="eventbind typify"
 # 1. Generate.
-rm -rf "$scratch/eventbind" "$scratch/typify"
+rm -rf "$scratch/eventbind" "$scratch/typify" "$scratch/before"
+if [[ -n ${BEFORE:-} ]]; then
+    tools="eventbind typify before"
+    rev=$(git rev-parse --short "$BEFORE")
+    tree="$scratch/before-tree"
+    rm -rf "$tree"
+    git worktree add --force --detach "$tree" "$rev" >/dev/null 2>&1 || git -C "$tree" checkout -q --detach "$rev"
+    echo "before:  $rev (generator built in $tree)"
+    (cd "$tree" && CARGO_TARGET_DIR="${BEFORE_TARGET:-$scratch/before-target}" cargo run --quiet --release --locked -p eventbind -- \
+        generate --spec "$schema" --out "$scratch/before" --runtime "path=$tree/runtime") >/dev/null 2>"$scratch/before-generate.log" || {
+        cat "$scratch/before-generate.log" >&2
+        exit 1
+    }
+    printf '\n[workspace]\n' >>"$scratch/before/Cargo.toml"
+    cp "$tree/Cargo.lock" "$scratch/before/Cargo.lock"
+fi
 cargo run --quiet --release --locked -p eventbind -- \
-    generate --spec "$schema" --out "$scratch/eventbind" >/dev/null 2>"$scratch/generate.log" || {
+    generate --spec "$schema" --out "$scratch/eventbind" --runtime "path=$repo/runtime" >/dev/null 2>"$scratch/generate.log" || {
     cat "$scratch/generate.log" >&2
     exit 1
 }
@@ -73,7 +92,7 @@ check() {
 }
 
 # 2. Dependencies, with an empty crate (built once, kept in $scratch/target).
-for tool in eventbind typify; do
+for tool in $tools; do
     mv "$scratch/$tool/src/lib.rs" "$scratch/$tool.lib.rs"
     : >"$scratch/$tool/src/lib.rs"
     check "$tool"
@@ -84,9 +103,10 @@ done
 # time (user + sys of cargo and rustc): on a shared machine CPU time is the
 # steadier of the two.
 TIMEFORMAT='%R %U %S'
-declare -A wall=([eventbind]="" [typify]="") cpu=([eventbind]="" [typify]="")
+declare -A wall=() cpu=()
 for ((run = 1; run <= runs; run++)); do
-    if ((run % 2)); then order="eventbind typify"; else order="typify eventbind"; fi
+    # The first tool alternates: odd runs in order, even runs reversed.
+    if ((run % 2)); then order="$tools"; else order=$(echo "$tools" | tr ' ' '\n' | tac | tr '\n' ' '); fi
     for tool in $order; do
         touch "$scratch/$tool/src/lib.rs"
         { time check "$tool"; } 2>"$scratch/time.txt"
@@ -100,15 +120,16 @@ done
 
 median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
-ew=$(echo "${wall[eventbind]}" | median)
-tw=$(echo "${wall[typify]}" | median)
-ec=$(echo "${cpu[eventbind]}" | median)
-tc=$(echo "${cpu[typify]}" | median)
+declare -A mw=() mc=()
 echo
 printf '%-10s %10s %10s %10s %10s\n' "" "wall (s)" "cpu (s)" "lines" "bytes"
-for tool in eventbind typify; do
-    if [[ $tool == eventbind ]]; then w=$ew c=$ec; else w=$tw c=$tc; fi
-    printf '%-10s %10.2f %10.2f %10d %10d\n' "$tool" "$w" "$c" \
+for tool in $tools; do
+    mw[$tool]=$(echo "${wall[$tool]}" | median)
+    mc[$tool]=$(echo "${cpu[$tool]}" | median)
+    printf '%-10s %10.2f %10.2f %10d %10d\n' "$tool" "${mw[$tool]}" "${mc[$tool]}" \
         "$(wc -l <"$scratch/$tool/src/lib.rs")" "$(wc -c <"$scratch/$tool/src/lib.rs")"
 done
-echo "ratio eventbind/typify: wall $(ratio "$ew" "$tw"), cpu $(ratio "$ec" "$tc") (goal <= 0.5); medians of $runs runs each"
+echo "ratio eventbind/typify: wall $(ratio "${mw[eventbind]}" "${mw[typify]}"), cpu $(ratio "${mc[eventbind]}" "${mc[typify]}") (goal <= 0.5); medians of $runs runs each"
+if [[ -n ${BEFORE:-} ]]; then
+    echo "ratio before/typify:    wall $(ratio "${mw[before]}" "${mw[typify]}"), cpu $(ratio "${mc[before]}" "${mc[typify]}") (before = $rev)"
+fi

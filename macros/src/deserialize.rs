@@ -207,10 +207,12 @@ fn write(input: &DeriveInput, container: &Container, fields: &[FieldRules]) -> T
         let wire = &field.names[0];
         let names = &field.names;
         let ty = &field.ty;
-        let value = match &field.with {
-            None => quote!(__map.next_value()?),
+        let read = match &field.with {
+            None => quote!(#de::next(&mut __map, &mut #slot, #wire)?;),
             Some(with) => match adapter(with) {
-                Some(adapter) => quote!(__map.next_value_seed(#de::With::<#adapter<#ty>>::new())?),
+                Some(adapter) => {
+                    quote!(#de::next_with::<#adapter<#ty>, _>(&mut __map, &mut #slot, #wire)?;)
+                }
                 None => {
                     // Another function: a wrapper type, as serde's derive writes.
                     let wrapper = format_ident!("__With{i}");
@@ -224,16 +226,15 @@ fn write(input: &DeriveInput, container: &Container, fields: &[FieldRules]) -> T
                             }
                         }
                     });
-                    quote!(__map.next_value::<#wrapper>()?.0)
+                    quote! {
+                        let mut __wrapped = #slot.take().map(#wrapper);
+                        #de::next(&mut __map, &mut __wrapped, #wire)?;
+                        #slot = __wrapped.map(|__w| __w.0);
+                    }
                 }
             },
         };
-        quote! {
-            #(#names)|* => {
-                #de::vacant::<_, __A::Error>(&#slot, #wire)?;
-                #slot = ::core::option::Option::Some(#value);
-            }
-        }
+        quote!(#(#names)|* => { #read })
     });
     let arms: Vec<TokenStream> = arms.collect();
     let extra = fields.iter().find(|f| f.flatten);
@@ -269,34 +270,25 @@ fn write(input: &DeriveInput, container: &Container, fields: &[FieldRules]) -> T
     let mut next = 0;
     let values = fields.iter().map(|field| {
         let ident = &field.ident;
-        let absent = match &field.default {
-            Default::Trait => quote!(::core::default::Default::default()),
-            Default::Function(path) => quote!(#path()),
-            Default::None if field.skip => quote!(::core::default::Default::default()),
-            Default::None if field.with.is_some() => {
-                let wire = &field.names[0];
-                quote!(return ::core::result::Result::Err(
-                    <__A::Error as #serde::de::Error>::missing_field(#wire)
-                ))
-            }
-            Default::None => {
-                let wire = &field.names[0];
-                quote!(#de::missing::<_, __A::Error>(#wire)?)
-            }
-        };
         if field.flatten {
             return quote!(#ident: __extra,);
         }
         if field.skip {
-            return quote!(#ident: #absent,);
+            return match &field.default {
+                Default::Function(path) => quote!(#ident: #path(),),
+                _ => quote!(#ident: ::core::default::Default::default(),),
+            };
         }
         let slot = slot(next);
         next += 1;
-        quote! {
-            #ident: match #slot {
-                ::core::option::Option::Some(__value) => __value,
-                ::core::option::Option::None => #absent,
-            },
+        let wire = &field.names[0];
+        match &field.default {
+            Default::None if field.with.is_some() => {
+                quote!(#ident: #de::required::<_, __A::Error>(#slot, #wire)?,)
+            }
+            Default::None => quote!(#ident: #de::take::<_, __A::Error>(#slot, #wire)?,),
+            Default::Trait => quote!(#ident: #slot.unwrap_or_default(),),
+            Default::Function(path) => quote!(#ident: #slot.unwrap_or_else(#path),),
         }
     });
     quote! {

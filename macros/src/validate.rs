@@ -165,6 +165,11 @@ fn field_checks(
     };
     let inner = quote!(__value);
     let checks = constraints.checks(&inner, &quote!(&__at));
+    if checks.is_empty() && always_valid(&field.ty) {
+        // Nothing to check and nothing inside: no code (generated crates have
+        // thousands of such members, and every line is compile time).
+        return Ok(quote!());
+    }
     let constrained = if checks.is_empty() {
         quote!()
     } else {
@@ -186,6 +191,26 @@ fn field_checks(
         #constrained
         #nested
     }))
+}
+
+/// Whether every value of `ty` is valid: a primitive or `String` named as
+/// such (the runtime's `Validate` for them checks nothing), in any number of
+/// `Option`s.
+fn always_valid(ty: &Type) -> bool {
+    if let Some(inner) = option_inner(ty) {
+        return always_valid(inner);
+    }
+    let Type::Path(path) = ty else { return false };
+    let [segment] = path.path.segments.iter().collect::<Vec<_>>()[..] else {
+        return false;
+    };
+    path.qself.is_none()
+        && segment.arguments.is_empty()
+        && [
+            "bool", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f32", "f64", "String",
+        ]
+        .iter()
+        .any(|name| segment.ident == name)
 }
 
 /// How many `Option<..>` wrap the field's type (0, 1, or 2 for `Option<Option<T>>`).

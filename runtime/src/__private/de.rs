@@ -77,11 +77,51 @@ impl<'de> Visitor<'de> for KeyVisitor {
 
 /// Serde's error for a member given twice, raised before its second value is
 /// read (where serde's derive raises it).
-pub fn vacant<T, E: de::Error>(slot: &Option<T>, name: &'static str) -> Result<(), E> {
+fn vacant<T, E: de::Error>(slot: &Option<T>, name: &'static str) -> Result<(), E> {
     match slot {
         Some(_) => Err(E::duplicate_field(name)),
         None => Ok(()),
     }
+}
+
+/// Reads member `name`'s value into its slot (one call per member keeps the
+/// derived code, and so its compile time, small).
+pub fn next<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    vacant(slot, name)?;
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// [`next`], reading the value with adapter `R`.
+pub fn next_with<'de, R: Adapter<'de>, A: MapAccess<'de>>(
+    map: &mut A,
+    slot: &mut Option<R::Value>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    vacant(slot, name)?;
+    *slot = Some(map.next_value_seed(With::<R>::new())?);
+    Ok(())
+}
+
+/// The value of a member without a default: its slot, or [`missing`].
+pub fn take<'de, T: Deserialize<'de>, E: de::Error>(
+    slot: Option<T>,
+    name: &'static str,
+) -> Result<T, E> {
+    match slot {
+        Some(value) => Ok(value),
+        None => missing(name),
+    }
+}
+
+/// The value of a member read with `deserialize_with` and without a
+/// default: serde's derive reports it missing even for an `Option`.
+pub fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(name))
 }
 
 /// The value of a member that is absent and has no default: `None` for an
