@@ -73,6 +73,11 @@ pub struct ParseError {
     key: Option<String>,
     errors: Vec<PointerError>,
     rest: Option<Arc<Rest>>,
+    /// For malformed JSON: the offset in the body where the reading that
+    /// found it so stopped (what serde_json's line and column name). The
+    /// router uses it to tell whether the routing key lay before the fault;
+    /// not part of the error as compared, printed or serialised.
+    stopped_at: Option<usize>,
 }
 
 /// The faults after the first, listed on demand: the body they are read from
@@ -93,6 +98,7 @@ impl ParseError {
             key: None,
             errors,
             rest: None,
+            stopped_at: None,
         }
     }
 
@@ -128,6 +134,18 @@ impl ParseError {
     pub fn with_key(mut self, key: Option<String>) -> Self {
         self.key = key;
         self
+    }
+
+    /// Records where the reading that found the body malformed stopped.
+    pub(crate) fn stopped_at_offset(mut self, offset: usize) -> Self {
+        self.stopped_at = Some(offset);
+        self
+    }
+
+    /// Where the reading that found the body malformed stopped, if this
+    /// error says it is.
+    pub(crate) fn stopped_at(&self) -> Option<usize> {
+        self.stopped_at
     }
 
     /// Which kind of failure this is: malformed, unroutable or invalid.

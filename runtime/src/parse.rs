@@ -45,7 +45,7 @@ fn unreadable<T: DeserializeOwned + Validate>(
 /// `error`): where serde_json stopped, when that names the value (see
 /// [`crate::peek::locate`]), else by reading it again with path tracking.
 fn located<T: DeserializeOwned>(bytes: &[u8], error: &serde_json::Error) -> PointerError {
-    let message = strip_position(error.to_string());
+    let message = message_of(error);
     let pointer = crate::peek::locate::fault_pointer(bytes, &message, error.line(), error.column());
     let Some(pointer) = pointer else {
         return first_fault::<T>(bytes, error);
@@ -83,12 +83,9 @@ fn first_fault<T: DeserializeOwned>(bytes: &[u8], error: &serde_json::Error) -> 
         ),
     };
     match located {
-        Err(e) => PointerError::new(
-            path_to_pointer(e.path()),
-            strip_position(e.inner().to_string()),
-        ),
+        Err(e) => PointerError::new(path_to_pointer(e.path()), message_of(e.inner())),
         // Unreachable in practice: the same bytes failed a moment ago.
-        Ok(_) => PointerError::new("", strip_position(error.to_string())),
+        Ok(_) => PointerError::new("", message_of(error)),
     }
 }
 
@@ -133,10 +130,7 @@ pub fn from_value<T: DeserializeOwned + Validate>(
     let typed = match serde_path_to_error::deserialize::<_, T>(value) {
         Ok(typed) => typed,
         Err(error) => {
-            let first = PointerError::new(
-                path_to_pointer(error.path()),
-                strip_position(error.inner().to_string()),
-            );
+            let first = PointerError::new(path_to_pointer(error.path()), message_of(error.inner()));
             return Err(ParseError::new(
                 ErrorKind::InvalidPayload,
                 crate::faults::every_fault::<T>(value.clone(), first),
@@ -158,16 +152,15 @@ fn validated<T: Validate>(value: T) -> Result<T, ParseError> {
 /// first; reading `bytes` again as `T` finds it).
 pub fn locate_error<T: DeserializeOwned>(bytes: &[u8], error: serde_json::Error) -> ParseError {
     match error.classify() {
-        Category::Syntax | Category::Eof | Category::Io => ParseError::single(
-            ErrorKind::MalformedJson,
-            "",
-            format!(
-                "line {} column {}: {}",
-                error.line(),
-                error.column(),
-                strip_position(error.to_string())
-            ),
-        ),
+        Category::Syntax | Category::Eof | Category::Io => {
+            let malformed =
+                ParseError::single(ErrorKind::MalformedJson, "", malformed_message(&error));
+            // Where the reading stopped, for the router (see `route::quick`).
+            match crate::peek::locate::offset(bytes, error.line(), error.column()) {
+                Some(offset) => malformed.stopped_at_offset(offset),
+                None => malformed,
+            }
+        }
         Category::Data => {
             ParseError::new(ErrorKind::InvalidPayload, vec![located::<T>(bytes, &error)])
         }
@@ -181,6 +174,60 @@ fn strip_position(mut message: String) -> String {
         message.truncate(index);
     }
     message
+}
+
+/// `error`'s text, written once into a string sized for most (growing one
+/// costs more than writing it), and where its " at line L column C" suffix
+/// starts (`None` when it has none: at line 0 serde_json writes none).
+fn written(error: &serde_json::Error) -> (String, Option<usize>) {
+    use std::fmt::Write;
+    let mut text = String::with_capacity(128);
+    // Writing to a `String` cannot fail.
+    let _ = write!(text, "{error}");
+    if error.line() == 0 {
+        return (text, None);
+    }
+    let digits = |n: usize| n.checked_ilog10().map_or(1, |log| log as usize + 1);
+    let suffix =
+        " at line ".len() + digits(error.line()) + " column ".len() + digits(error.column());
+    let start = text.len().checked_sub(suffix).filter(|&start| {
+        text.get(start..)
+            .is_some_and(|s| s.starts_with(" at line "))
+    });
+    (text, start)
+}
+
+/// [`strip_position`] of `error`'s text. The suffix serde_json appends is
+/// the last " at line " in it, so cutting at its known length is the same
+/// (and spares searching the text).
+fn message_of(error: &serde_json::Error) -> String {
+    match written(error) {
+        (mut text, Some(start)) => {
+            text.truncate(start);
+            text
+        }
+        (text, None) => strip_position(text),
+    }
+}
+
+/// The message of a malformed document: "line L column C: " and serde_json's
+/// message, the position moved to the front from the end of its text.
+fn malformed_message(error: &serde_json::Error) -> String {
+    match written(error) {
+        (text, Some(start)) => {
+            let mut message = String::with_capacity(text.len() + 2);
+            message.push_str(&text[start + " at ".len()..]);
+            message.push_str(": ");
+            message.push_str(&text[..start]);
+            message
+        }
+        (text, None) => format!(
+            "line {} column {}: {}",
+            error.line(),
+            error.column(),
+            strip_position(text)
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -209,6 +256,40 @@ mod tests {
         let error = from_slice::<Point>(br#"{"x": "1", "y": 2}"#).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidPayload);
         assert_eq!(error.errors()[0].pointer, "/x");
+    }
+
+    #[test]
+    fn messages_are_cut_and_moved_as_the_position_is_written() {
+        let long = format!("{{\"a\": [{}1,]}}", "1, ".repeat(40));
+        let deep = format!("{}\n\n{{\"x\" 1}}", "\n".repeat(11));
+        let docs = [
+            "",
+            "{",
+            "{\"a\" 1}",
+            "[1,]",
+            "{\"a\":tru}",
+            "\"\\x\"",
+            "1 2",
+            &long,
+            &deep,
+        ];
+        let mut errors: Vec<serde_json::Error> = docs
+            .iter()
+            .map(|doc| serde_json::from_str::<IgnoredAny>(doc).unwrap_err())
+            .collect();
+        // Data errors, one naming a position in its own text, one with none.
+        errors.push(serde_json::from_str::<Point>(r#"{"x": "at line 3", "y": 1}"#).unwrap_err());
+        errors.push(serde::de::Error::custom("bad at line 3 column 4"));
+        for error in &errors {
+            assert_eq!(message_of(error), strip_position(error.to_string()));
+            let old = format!(
+                "line {} column {}: {}",
+                error.line(),
+                error.column(),
+                strip_position(error.to_string())
+            );
+            assert_eq!(malformed_message(error), old);
+        }
     }
 
     #[test]

@@ -7,6 +7,8 @@ use crate::unknown::UnknownEvent;
 use bytes::Bytes;
 use std::borrow::Cow;
 
+mod quick;
+
 /// How an event enum tells its messages apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Routing {
@@ -128,7 +130,7 @@ pub fn seen_key<'a>(
                 0 => Err(ParseError::single(
                     ErrorKind::UnknownEvent,
                     "",
-                    format!("none of {} is present", quoted_list(keys.iter())),
+                    quoted_list("none of ", keys.iter(), " is present"),
                 )),
                 _ => {
                     let present: Vec<&str> = keys
@@ -140,9 +142,10 @@ pub fn seen_key<'a>(
                     Err(ParseError::single(
                         ErrorKind::InvalidPayload,
                         crate::path::pointer_from_tokens([present[1]]),
-                        format!(
-                            "{} are all present; exactly one may be",
-                            quoted_list(present.into_iter())
+                        quoted_list(
+                            "",
+                            present.into_iter(),
+                            " are all present; exactly one may be",
                         ),
                     ))
                 }
@@ -176,10 +179,22 @@ pub fn routing_key<'a>(
     }
 }
 
-fn quoted_list<'k>(keys: impl Iterator<Item = &'k str>) -> String {
-    keys.map(|k| format!("`{k}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// The keys, each in backticks, joined by ", ", between `before` and
+/// `after` (written into one string: an unknown presence-routed delivery is
+/// answered with it).
+fn quoted_list<'k>(before: &str, keys: impl Iterator<Item = &'k str>, after: &str) -> String {
+    let mut list = String::with_capacity(160);
+    list.push_str(before);
+    for (i, key) in keys.enumerate() {
+        if i > 0 {
+            list.push_str(", ");
+        }
+        list.push('`');
+        list.push_str(key);
+        list.push('`');
+    }
+    list.push_str(after);
+    list
 }
 
 /// The member names presence routing looks for, without collecting them.
@@ -255,130 +270,18 @@ pub fn candidates<'m>(
 /// It is trusted once the parse that follows shows the document well-formed:
 /// a typed or raw value came out of it, or it was refused as an invalid
 /// payload (which [`crate::parse::from_slice`] says only of well-formed
-/// JSON); then the checking peek would have found the same key. Anything
-/// else (no key found, malformed JSON, a shared key not settled by exactly
-/// one message) is done again by [`checked_route`], to report exactly what it
-/// always has. So a delivery is read once when it is valid, and once more to
-/// locate its first fault when it is not; when a shared key leaves several
-/// candidates and none accepts, each is read once more to fail, and the one
-/// the payload comes closest to is reported.
+/// JSON); then the checking peek would have found the same key. Malformed
+/// JSON is reported as it is found where the checking peek would have read
+/// the same key before the fault (a key given from outside the body, or a
+/// first member that the reading read past). Anything else (no key found,
+/// other malformed JSON, a shared key not settled by exactly one message) is
+/// done again by [`checked_route`], to report exactly what it always has.
+/// So a delivery is read once when it is valid, and once more to locate its
+/// first fault when it is not; when a shared key leaves several candidates
+/// and none accepts, each is read once more to fail, and the one the payload
+/// comes closest to is reported.
 pub fn route<R: Route>(name: Option<&str>, bytes: &[u8]) -> Result<R, ParseError> {
-    match quick_route(name, bytes) {
-        Some(Ok(event)) => Ok(event),
-        Some(Err(error)) if error.kind() == ErrorKind::InvalidPayload => Err(error),
-        _ => checked_route(name, bytes),
-    }
-}
-
-/// [`route`] as far as the scanned key takes it; `None` where the checked
-/// route must decide.
-fn quick_route<R: Route>(name: Option<&str>, bytes: &[u8]) -> Option<Result<R, ParseError>> {
-    // Where the key was taken from the first member of its name, the rest of
-    // the document still to be read for a second one (see
-    // [`MessageInfo::declares_key`]): the position after the key, the name.
-    let mut unread: Option<(usize, &str)> = None;
-    let key: &str = match R::ROUTING {
-        Routing::Field(pointer) => match top_level_member(pointer) {
-            Some(member) if R::MESSAGES.iter().all(|m| m.declares_key) => {
-                let (key, after) = crate::peek::scan::first_member_string(bytes, member)?;
-                unread = Some((after, member));
-                key
-            }
-            _ => crate::peek::scan::string_at(bytes, pointer)?,
-        },
-        Routing::Presence => {
-            let keys = PresenceKeys::Messages(R::MESSAGES);
-            let found = crate::peek::scan::present_keys(bytes, |k| keys.position_of(k))?;
-            if found.count_ones() != 1 {
-                return None;
-            }
-            keys.get(found.trailing_zeros() as usize)?
-        }
-        Routing::Name => name?,
-    };
-    let outcome = settle::<R>(key, bytes);
-    match (unread, &outcome) {
-        // A message's type accepted it: declaring the member, it would have
-        // refused a second one.
-        (Some(_), Some(Ok(event))) if event.message_name().is_some() => outcome,
-        (Some((after, member)), _) => {
-            crate::peek::scan::no_member_after(bytes, after, member).then_some(outcome)?
-        }
-        (None, _) => outcome,
-    }
-}
-
-/// A pointer naming one top-level member (`/topic`), the member's name; not
-/// for one whose token needs unescaping.
-fn top_level_member(pointer: &str) -> Option<&str> {
-    let member = pointer.strip_prefix('/')?;
-    (!member.is_empty() && !member.contains(['/', '~'])).then_some(member)
-}
-
-/// [`quick_route`] from the scanned `key` on.
-fn settle<R: Route>(key: &str, bytes: &[u8]) -> Option<Result<R, ParseError>> {
-    let mut chosen = candidates(R::MESSAGES, key).peekable();
-    if chosen.peek().is_none() {
-        return UnknownEvent::from_slice(Some(key.to_owned()), bytes)
-            .ok()
-            .map(|event| Ok(R::from_unknown(event)));
-    }
-    // A candidate lacking a member its type requires would refuse the
-    // delivery; it is not tried (see [`likely`]).
-    let mut likely = likely::<R>(chosen, bytes);
-    match (likely.next(), likely.next()) {
-        // Each candidate lacks a member it requires: none can accept, and
-        // the checked route would report the closest of them all.
-        (None, _) => closest::<R>(candidates(R::MESSAGES, key), key, bytes),
-        (Some(only), None) => Some(R::parse_message(only, bytes).map_err(|e| {
-            e.with_message(R::MESSAGES[only].name)
-                .with_key(Some(key.to_owned()))
-        })),
-        (Some(first), Some(second)) => {
-            let chosen: Vec<usize> = [first, second].into_iter().chain(likely).collect();
-            let mut accepted = None;
-            for &index in &chosen {
-                if let Some(event) = R::try_message(index, bytes) {
-                    if accepted.replace(event).is_some() {
-                        return None;
-                    }
-                }
-            }
-            match accepted {
-                Some(event) => Some(Ok(event)),
-                None => closest::<R>(chosen.into_iter(), key, bytes),
-            }
-        }
-    }
-}
-
-/// When none of `pool` accepts the delivery: the error of the candidate it
-/// comes closest to, as [`checked_route`] reports it. `None`, leaving it to
-/// that route, unless each candidate read refuses it as an invalid payload,
-/// which [`crate::parse::from_slice`] says only of a well-formed document
-/// (on which the scanned key and presence are exact).
-fn closest<R: Route>(
-    pool: impl Iterator<Item = usize>,
-    key: &str,
-    bytes: &[u8],
-) -> Option<Result<R, ParseError>> {
-    let mut unsure = false;
-    let refusals = pool.map_while(|index| match R::parse_message(index, bytes) {
-        Err(error) if error.kind() == ErrorKind::InvalidPayload => Some(
-            error
-                .with_message(R::MESSAGES[index].name)
-                .with_key(Some(key.to_owned())),
-        ),
-        _ => {
-            unsure = true;
-            None
-        }
-    });
-    let best = fewest_faults(refusals);
-    if unsure {
-        return None;
-    }
-    best.map(Err)
+    quick::quick_route(name, bytes).unwrap_or_else(|| checked_route(name, bytes))
 }
 
 /// The error with the fewest faults, the first of equals: the candidate the

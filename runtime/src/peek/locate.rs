@@ -69,6 +69,12 @@ fn last_read(bytes: &[u8], position: usize) -> Option<usize> {
     Some(last)
 }
 
+/// The offset in `bytes` of serde_json's error position `line` and
+/// `column` (see [`fault_pointer`]); `None` for line 0 (no position).
+pub(crate) fn offset(bytes: &[u8], line: usize, column: usize) -> Option<usize> {
+    line_start(bytes, line)?.checked_add(column)
+}
+
 /// The offset where the 1-based `line` starts.
 fn line_start(bytes: &[u8], line: usize) -> Option<usize> {
     match line.checked_sub(1)? {

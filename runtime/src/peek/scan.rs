@@ -84,28 +84,49 @@ pub(crate) fn first_member_string<'a>(bytes: &'a [u8], name: &str) -> Option<(&'
 
 /// Whether the top-level object, read on from `after` (just after a
 /// member's value, where [`first_member_string`] stopped), has no member
-/// named `name`, as [`string_at`] reads it: `false` where that gives up.
+/// named `name` before it ends: `false` where it has, or may have (a name
+/// on the way that needs decoding could spell `name`).
+///
+/// Text that breaks off, or breaks the grammar where the scan sees it, ends
+/// the object here too: on text serde_json reads without fault the scan
+/// sees what it sees, so this also tells whether serde_json's reading of a
+/// malformed document meets a second such member before it fails.
 pub(crate) fn no_member_after(bytes: &[u8], after: usize, name: &str) -> bool {
+    let rest = bytes.get(after..).unwrap_or_default();
+    // A member name spells `name` only with its bytes or with an escape: a
+    // rest that has neither needs no reading (two vector searches, where
+    // reading it looks at every byte).
+    if memchr::memchr(b'\\', rest).is_none()
+        && memchr::memmem::find(rest, name.as_bytes()).is_none()
+    {
+        return true;
+    }
     let mut scan = Scan { bytes, pos: after };
-    scan.skip_ws();
-    match scan.peek() {
-        Some(b'}') => true,
-        Some(b',') => {
-            scan.pos += 1;
-            scan.skip_ws();
-            scan.peek() == Some(b'"')
-                && scan
-                    .members(|scan, key| {
-                        if key == name.as_bytes() {
-                            return None;
-                        }
-                        scan.skip_ws();
-                        scan.skip_value()?;
-                        Some(false)
-                    })
-                    .is_some()
+    loop {
+        scan.skip_ws();
+        if scan.peek() != Some(b',') {
+            return true;
         }
-        _ => false,
+        scan.pos += 1;
+        scan.skip_ws();
+        if scan.peek() != Some(b'"') {
+            return true;
+        }
+        match scan.string() {
+            // The text ends inside the name.
+            None => return true,
+            Some(Some(key)) if key != name.as_bytes() => {}
+            Some(_) => return false,
+        }
+        scan.skip_ws();
+        if scan.peek() != Some(b':') {
+            return true;
+        }
+        scan.pos += 1;
+        scan.skip_ws();
+        if scan.skip_value().is_none() {
+            return true;
+        }
     }
 }
 
@@ -141,6 +162,11 @@ pub(crate) fn present_keys(bytes: &[u8], position: impl Fn(&[u8]) -> Option<usiz
 /// Whether the arrays and objects of `bytes` (well-formed JSON) nest more
 /// than `limit` levels deep; brackets inside strings are skipped.
 pub(crate) fn nests_deeper_than(bytes: &[u8], limit: usize) -> bool {
+    // A document cannot nest deeper than it has opening brackets: most have
+    // far fewer than the limit, and counting them is a fraction of a scan.
+    if opening_brackets_at_most(bytes, limit) {
+        return false;
+    }
     let mut scan = Scan { bytes, pos: 0 };
     let mut depth = 0usize;
     loop {
@@ -163,6 +189,24 @@ pub(crate) fn nests_deeper_than(bytes: &[u8], limit: usize) -> bool {
         }
         scan.pos += 1;
     }
+}
+
+/// Whether `bytes` hold at most `limit` bytes `{` or `[` (in strings or
+/// not). Counted in runs short enough for a byte counter, which the
+/// compiler turns into vector compares.
+fn opening_brackets_at_most(bytes: &[u8], limit: usize) -> bool {
+    let mut count = 0usize;
+    for run in bytes.chunks(255) {
+        // `[` (0x5b) and `{` (0x7b) differ only in bit 0x20.
+        let n = run
+            .iter()
+            .fold(0u8, |n, &b| n.wrapping_add(u8::from(b | 0x20 == b'{')));
+        count += usize::from(n);
+        if count > limit {
+            return false;
+        }
+    }
+    true
 }
 
 /// A cursor over JSON text that skips what it does not need (shared with

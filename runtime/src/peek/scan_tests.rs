@@ -157,3 +157,54 @@ fn never_panics_on_truncated_text() {
         let _ = present_keys(&doc[..end], |_| Some(0));
     }
 }
+
+#[test]
+fn no_second_member_until_the_object_or_the_text_ends() {
+    let after = |doc: &[u8]| first_member_string(doc, "t").unwrap().1;
+    let alone = |doc: &[u8]| no_member_after(doc, after(doc), "t");
+    assert!(alone(br#"{"t":"a"}"#));
+    assert!(alone(br#"{"t":"a", "x": {"t": 1}, "y": ["t", {"t": 2}]}"#));
+    assert!(!alone(br#"{"t":"a","x":1,"t":"b"}"#));
+    // A name that needs decoding could spell `t`.
+    assert!(!alone(br#"{"t":"a","\u0074":"b"}"#));
+    assert!(!alone(br#"{"t":"a","x":"\"","\u0074":"b"}"#));
+    // `t` in the rest, but not a member's name: read to be sure.
+    assert!(alone(br#"{"t":"a","x":"t","y":{"t":"t"}}"#));
+    // Text that breaks off or breaks the grammar: no reading gets further.
+    for broken in [
+        &br#"{"t":"a","#[..],
+        br#"{"t":"a","x"#,
+        br#"{"t":"a","x":"#,
+        br#"{"t":"a","x":[1,{"t":"#,
+        br#"{"t":"a","x":"\"#,
+        br#"{"t":"a","x" 1,"t":"b"}"#,
+        br#"{"t":"a" "x":1,"t":"b"}"#,
+        br#"{"t":"a",1:2,"t":"b"}"#,
+        br#"{"t":"a"} ,"t":"b"}"#,
+    ] {
+        assert!(alone(broken), "{}", String::from_utf8_lossy(broken));
+    }
+    // Past where a reading breaks off, anything may follow: the scan reads
+    // on where it can, and gives up (says no) on a second `t`.
+    assert!(!alone(br#"{"t":"a","x":1x,"t":"b"}"#));
+    // Every end of a hostile text, without a panic.
+    let doc = br#"{"t":"a","x":[{"y":"\\\"]}"},"z":-1e5,"\u0074":null}"#;
+    for end in after(doc)..=doc.len() {
+        let _ = no_member_after(&doc[..end], after(doc), "t");
+    }
+    assert!(no_member_after(doc, doc.len() + 5, "t"));
+}
+
+#[test]
+fn nesting_is_counted_only_where_the_brackets_could_reach_the_limit() {
+    let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+    assert!(!nests_deeper_than(deep(128).as_bytes(), 128));
+    assert!(nests_deeper_than(deep(129).as_bytes(), 128));
+    // Many brackets, in strings or side by side, but not nested.
+    let wide = format!("[{}]", vec![r#""[[[[{{{{""#; 100].join(","));
+    assert!(!nests_deeper_than(wide.as_bytes(), 128));
+    let flat = format!("[{}]", vec!["[]"; 1000].join(","));
+    assert!(!nests_deeper_than(flat.as_bytes(), 128));
+    assert!(nests_deeper_than(flat.as_bytes(), 1));
+    assert!(!nests_deeper_than(b"", 0));
+}
