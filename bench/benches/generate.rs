@@ -17,6 +17,10 @@
 //! `EVENTBIND_BENCH_CHILD=eventbind:PATH EVENTBIND_BENCH_REPEAT=20 perf record -g BINARY`
 //! (or `typify:PATH`).
 
+#[path = "../dev/callgrind.rs"]
+mod callgrind;
+#[path = "../dev/cli_wall.rs"]
+mod cli_wall;
 #[path = "../dev/typify_driver.rs"]
 mod typify_driver;
 
@@ -32,6 +36,8 @@ const CHILD: &str = "EVENTBIND_BENCH_CHILD";
 enum Tool {
     Eventbind,
     Typify,
+    /// typify up to the unformatted text, as cargo-typify before rustfmt.
+    TypifyUnformatted,
     Baseline,
 }
 
@@ -40,6 +46,7 @@ impl Tool {
         match self {
             Tool::Eventbind => "eventbind",
             Tool::Typify => "typify",
+            Tool::TypifyUnformatted => "typify-unformatted",
             Tool::Baseline => "baseline",
         }
     }
@@ -53,6 +60,7 @@ impl Tool {
                 Ok(module)
             }),
             Tool::Typify => typify_driver::generate(path),
+            Tool::TypifyUnformatted => typify_driver::unformatted(path),
             Tool::Baseline => typify_driver::read(path).map(|_| String::new()),
         }
     }
@@ -61,10 +69,15 @@ impl Tool {
 /// In a child: run one tool once and print the peak resident memory.
 fn child(spec: &str) -> ! {
     let (tool, path) = spec.split_once(':').unwrap_or(("", spec));
-    let tool = [Tool::Eventbind, Tool::Typify, Tool::Baseline]
-        .into_iter()
-        .find(|t| t.name() == tool)
-        .unwrap_or(Tool::Baseline);
+    let tool = [
+        Tool::Eventbind,
+        Tool::Typify,
+        Tool::TypifyUnformatted,
+        Tool::Baseline,
+    ]
+    .into_iter()
+    .find(|t| t.name() == tool)
+    .unwrap_or(Tool::Baseline);
     std::panic::set_hook(Box::new(|_| {}));
     // More than one run only for a profiler (the peak is the same).
     let runs = env_usize("EVENTBIND_BENCH_REPEAT", 1).max(1);
@@ -165,16 +178,57 @@ fn main() {
     let rounds = env_usize("EVENTBIND_BENCH_ROUNDS", 7).max(1);
     let octokit = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../shared/corpora/octokit-webhooks-schemas/schema.json");
-    let mut inputs: Vec<(String, PathBuf)> = vec![("octokit".into(), octokit)];
+    // The callgrind child and the CLIs run elsewhere than this folder.
+    let octokit = octokit.canonicalize().unwrap_or(octokit);
+    println!(
+        "load average at the start (1, 5, 15 min): {}",
+        cli_wall::load_average()
+    );
+    let in_process = in_process(&octokit, rounds);
+    let wall = if octokit.is_file() {
+        cli_figures(
+            &octokit,
+            env_usize("EVENTBIND_BENCH_CLI_RUNS", rounds).max(1),
+        )
+    } else {
+        None
+    };
+    let instructions = if octokit.is_file() && env_usize("EVENTBIND_BENCH_CALLGRIND", 1) != 0 {
+        instruction_figures(&octokit)
+    } else {
+        None
+    };
+    let figure = |r: Option<f64>| r.map_or("-".to_string(), |r| format!("{r:.2}"));
+    println!();
+    println!("octokit, eventbind/typify, side by side (goals of issue 14):");
+    println!("  CLI wall time       {:>6}   (goal <= 0.4)", figure(wall));
+    println!(
+        "  instructions        {:>6}   (goal <= 0.6; typify without its formatting)",
+        figure(instructions)
+    );
+    println!(
+        "  in-process CPU time {:>6}   (goal <= 0.5)",
+        figure(in_process)
+    );
+    println!(
+        "load average at the end (1, 5, 15 min): {}",
+        cli_wall::load_average()
+    );
+}
+
+/// The in-process table (every input); gives octokit's ratio.
+fn in_process(octokit: &Path, rounds: usize) -> Option<f64> {
+    let mut inputs: Vec<(String, PathBuf)> = vec![("octokit".into(), octokit.to_path_buf())];
     inputs.extend(VENDORS.iter().map(|v| (v.to_string(), specs_dir().join(v))));
     println!(
-        "{rounds} rounds, eventbind and typify interleaved; CPU time per run, median (spread of the rounds)"
+        "In-process: {rounds} rounds, eventbind and typify interleaved; CPU time per run, median (spread of the rounds)"
     );
     println!(
         "{:<20} {:>24} {:>24} {:>6} {:>15} {:>24}",
         "input", "eventbind", "typify", "e/t", "lines e / t", "peak RSS e / t (base)"
     );
     let (mut sum_e, mut sum_t, mut summed) = (Duration::ZERO, Duration::ZERO, 0);
+    let mut octokit_ratio = None;
     let mut failures = Vec::new();
     for (name, path) in &inputs {
         if !path.exists() {
@@ -185,12 +239,15 @@ fn main() {
         let (e, t) = (&out[0], &out[1]);
         let ratio = match (e.median, t.median) {
             (Some(a), Some(b)) => {
+                let ratio = a.as_secs_f64() / b.as_secs_f64();
                 if name != "octokit" {
                     sum_e += a;
                     sum_t += b;
                     summed += 1;
+                } else {
+                    octokit_ratio = Some(ratio);
                 }
-                format!("{:.2}", a.as_secs_f64() / b.as_secs_f64())
+                format!("{ratio:.2}")
             }
             _ => "-".to_string(),
         };
@@ -227,4 +284,151 @@ fn main() {
         println!("{failure}");
     }
     println!("goal: eventbind/typify <= 0.5. Peak RSS: VmHWM of a child process running the tool once; base = the child reading the input only.");
+    octokit_ratio
+}
+
+/// A folder of its own for this run's output, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(what: &str) -> Scratch {
+        let dir =
+            std::env::temp_dir().join(format!("eventbind-bench-{what}-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The CLIs on octokit, wall time, interleaved; gives eventbind/typify.
+fn cli_figures(schema: &Path, runs: usize) -> Option<f64> {
+    println!();
+    println!("CLI on octokit: wall time per run, median of {runs} interleaved runs (spread), each into an empty folder");
+    let eventbind = cli_wall::eventbind_binary();
+    let typify = cli_wall::typify_binary();
+    let scratch = Scratch::new("cli");
+    let (e_out, t_out) = (scratch.0.join("eventbind"), scratch.0.join("typify.rs"));
+    let mut failure = None;
+    let mut timed = |result: Result<Duration, String>| {
+        result.unwrap_or_else(|error| {
+            failure.get_or_insert(error);
+            Duration::ZERO
+        })
+    };
+    let samples = match (&eventbind, &typify) {
+        (Ok(e), Some(t)) => {
+            let run_e = || cli_wall::run(cli_wall::eventbind_command(e, schema, &e_out));
+            let run_t = || cli_wall::run(cli_wall::typify_command(t, schema, &t_out));
+            let (mut se, mut st) = (Samples::default(), Samples::default());
+            for round in 0..runs {
+                let pair = if round % 2 == 0 {
+                    let e = run_e();
+                    (e, run_t())
+                } else {
+                    let t = run_t();
+                    (run_e(), t)
+                };
+                se.0.push(timed(pair.0));
+                st.0.push(timed(pair.1));
+            }
+            Some((se, st))
+        }
+        _ => None,
+    };
+    match &eventbind {
+        Ok(binary) => println!(
+            "  eventbind: {} generate --spec SCHEMA --out DIR",
+            binary.display()
+        ),
+        Err(error) => println!("  eventbind: no release binary: {error}"),
+    }
+    match &typify {
+        Some(binary) => println!("  typify:    {} typify --no-builder SCHEMA -o FILE (formats with rustfmt)", binary.display()),
+        None => println!(
+            "  typify:    cargo-typify is not installed, so there is no CLI comparison; install it with `{}`",
+            cli_wall::TYPIFY_INSTALL
+        ),
+    }
+    if let Some(error) = failure {
+        println!("  a run failed: {error}");
+        return None;
+    }
+    let (se, st) = samples?;
+    let ratio = se.median().as_secs_f64() / st.median().as_secs_f64();
+    println!(
+        "  eventbind {} ({}), cargo-typify {} ({}), e/t {ratio:.2} (goal <= 0.4)",
+        human(se.median()),
+        se.spread(),
+        human(st.median()),
+        st.spread()
+    );
+    Some(ratio)
+}
+
+/// One run of each tool's child mode under callgrind; gives eventbind/typify.
+fn instruction_figures(schema: &Path) -> Option<f64> {
+    println!();
+    println!("Instructions on octokit, one run each under callgrind (this binary's child mode):");
+    let Some(version) = callgrind::valgrind_version() else {
+        println!("  valgrind is not installed, so there are no instruction counts (apt-get install valgrind)");
+        return None;
+    };
+    let exe = std::env::current_exe().ok()?;
+    let scratch = Scratch::new("callgrind");
+    let count = |tool: Tool| {
+        let env = [(CHILD, format!("{}:{}", tool.name(), schema.display()))];
+        callgrind::instructions(&exe, &[], &env, &scratch.0)
+    };
+    let rows = [
+        (Tool::Baseline, "baseline: the child reading the file only"),
+        (
+            Tool::Eventbind,
+            "eventbind: load + rust_module (formatted with prettyplease)",
+        ),
+        (
+            Tool::TypifyUnformatted,
+            "typify: TypeSpace + to_stream().to_string(), cargo-typify's work before rustfmt",
+        ),
+        (
+            Tool::Typify,
+            "typify, formatted in-process (+ syn::parse2 + prettyplease), for reference",
+        ),
+    ];
+    let mut counts = Vec::new();
+    for (tool, what) in rows {
+        let result = count(tool);
+        match &result {
+            Ok(n) => println!("  {:>10}  {what}", callgrind::giga(*n)),
+            Err(error) => println!("  {:>10}  {what}: {error}", "failed"),
+        }
+        counts.push(result.ok());
+    }
+    // The whole CLI too, both threads (schemas and docs besides the Rust).
+    if let Ok(binary) = cli_wall::eventbind_binary() {
+        let out = scratch.0.join("cli");
+        let args = [
+            "generate".as_ref(),
+            "--spec".as_ref(),
+            schema.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ];
+        match callgrind::instructions(&binary, &args, &[], &scratch.0) {
+            Ok(n) => println!(
+                "  {:>10}  eventbind generate (the CLI: Rust, schemas, docs, files; both threads)",
+                callgrind::giga(n)
+            ),
+            Err(error) => println!("  {:>10}  eventbind generate: {error}", "failed"),
+        }
+    }
+    println!("  ({version})");
+    let (e, t) = (counts[1]?, counts[2]?);
+    let ratio = e as f64 / t as f64;
+    println!("  eventbind/typify {ratio:.2} (goal <= 0.6)");
+    Some(ratio)
 }

@@ -40,6 +40,28 @@ pub fn read(path: &Path) -> Result<Input, String> {
 
 /// Parses and generates; may panic (typify does on some inputs).
 pub fn generate_from(input: Input) -> Result<String, String> {
+    let space = type_space(input)?;
+    let file: syn::File = syn::parse2(space.to_stream()).map_err(|e| e.to_string())?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// What `cargo typify --no-builder` computes before it hands the text to
+/// rustfmt: the type space's token stream as one unformatted string, with
+/// its lint header. The instruction count compares this with eventbind's
+/// formatted output, since rustfmt runs in a process of its own.
+pub fn unformatted(path: &Path) -> Result<String, String> {
+    let input = read(path)?;
+    guarded(move || {
+        let space = type_space(input)?;
+        Ok(format!(
+            "#![allow(clippy::redundant_closure_call)]\n{}",
+            space.to_stream()
+        ))
+    })
+}
+
+/// typify's model of the input (the default settings: no builders).
+fn type_space(input: Input) -> Result<TypeSpace, String> {
     let mut space = TypeSpace::new(&TypeSpaceSettings::default());
     match input {
         Input::Root(text) => {
@@ -63,8 +85,7 @@ pub fn generate_from(input: Input) -> Result<String, String> {
             space.add_ref_types(defs).map_err(|e| e.to_string())?;
         }
     }
-    let file: syn::File = syn::parse2(space.to_stream()).map_err(|e| e.to_string())?;
-    Ok(prettyplease::unparse(&file))
+    Ok(space)
 }
 
 /// Runs `f`, turning a panic into an error carrying its message.

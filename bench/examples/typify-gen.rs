@@ -4,6 +4,7 @@
 //! a binary, so that typify stays a dev-dependency of the bench package.
 
 #[path = "../dev/typify_driver.rs"]
+#[allow(dead_code)] // the driver also serves the benchmark's instruction count
 mod typify_driver;
 
 use std::path::Path;
