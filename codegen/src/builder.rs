@@ -289,11 +289,20 @@ impl Builder {
     /// (`docs/EVENTS.md`, `docs/index.html`), each crate under
     /// `<out_dir>/<name>` (or `out_dir` itself, see [`Builder::single_crate`]).
     pub fn crate_files(&self) -> Result<Vec<GeneratedFile>> {
+        self.crate_files_and_warnings().map(|(files, _)| files)
+    }
+
+    /// [`Builder::crate_files`], with the warnings of every spec it loaded
+    /// (in order), for a caller that reports them: loading a spec once more
+    /// for its warnings cost as much again as the whole conversion.
+    pub fn crate_files_and_warnings(&self) -> Result<(Vec<GeneratedFile>, Vec<String>)> {
         let out_dir = self.resolved_out_dir()?;
         let inputs = self.inputs()?;
         let mut files = Vec::new();
+        let mut warnings = Vec::new();
         for (spec, display) in &inputs {
             let loaded = self.load(spec, false)?;
+            warnings.extend(loaded.catalog.warnings.iter().cloned());
             let crate_dir = if self.single_crate && inputs.len() == 1 {
                 out_dir.clone()
             } else {
@@ -312,7 +321,7 @@ impl Builder {
                 &settings,
             )?);
         }
-        Ok(files)
+        Ok((files, warnings))
     }
 }
 

@@ -18,17 +18,14 @@ pub fn run(builder: &Builder, out: &std::path::Path) -> Result<i32> {
     Ok(code)
 }
 
-/// One crate from one spec (folder or document) into `out` itself.
-pub fn run_one(
-    builder: &Builder,
-    spec: &std::path::Path,
-    options: &eventbind_codegen::LoadOptions,
-) -> Result<i32> {
-    let loaded = eventbind_codegen::load_with(spec, options)?;
-    for warning in &loaded.catalog.warnings {
+/// One crate from one spec (folder or document) into `out` itself; the
+/// spec's warnings come from the same load as the files.
+pub fn run_one(builder: &Builder) -> Result<i32> {
+    let (files, warnings) = builder.crate_files_and_warnings()?;
+    for warning in &warnings {
         eprintln!("warning: {warning}");
     }
-    write(&builder.crate_files()?)
+    write(&files)
 }
 
 fn write(files: &[GeneratedFile]) -> Result<i32> {

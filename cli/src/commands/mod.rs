@@ -235,8 +235,6 @@ where
                 .out_dir(out)
                 .runtime(runtime)
                 .single_crate(true),
-            &spec,
-            &files.load_options(),
         ),
         Command::Check {
             specs,

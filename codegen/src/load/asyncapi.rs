@@ -19,8 +19,10 @@ pub fn load(
     name: &str,
     strict: bool,
 ) -> Result<Catalog> {
-    let doc = documents.root(root).cloned().unwrap_or_default();
     let at = Location::new(root, "");
+    // The document shared, not copied: the reader below needs `documents`.
+    let shared = documents.shared(&at)?;
+    let doc = shared.get();
     let version = match doc.get("asyncapi") {
         Some(Value::String(v)) => v.clone(),
         _ => {
@@ -40,9 +42,9 @@ pub fn load(
     reader.component_schemas(&at)?;
     reader.component_messages(&at)?;
     let operations = if major == "3" {
-        v3_operations(&mut reader, &at, &doc)?
+        v3_operations(&mut reader, &at, doc)?
     } else {
-        v2_operations(&mut reader, &at, &doc)?
+        v2_operations(&mut reader, &at, doc)?
     };
     let (types, messages, warnings) = reader.finish()?;
     let mut catalog = Catalog {
@@ -53,12 +55,12 @@ pub fn load(
             .clone()
             .unwrap_or_else(|| format!("eventbind-{name}")),
         crate_description: options.krate.description.clone(),
-        title: text(&doc, "/info/title").unwrap_or_else(|| name.to_string()),
-        version: text(&doc, "/info/version").unwrap_or_else(|| "0.0.0".to_string()),
-        description: text(&doc, "/info/description"),
+        title: text(doc, "/info/title").unwrap_or_else(|| name.to_string()),
+        version: text(doc, "/info/version").unwrap_or_else(|| "0.0.0".to_string()),
+        description: text(doc, "/info/description"),
         source_format: Some(format!("asyncapi {version}")),
-        servers: servers(&doc),
-        security_schemes: security_schemes(&doc),
+        servers: servers(doc),
+        security_schemes: security_schemes(doc),
         types,
         messages,
         operations: Vec::new(),
@@ -161,8 +163,10 @@ pub fn load_json_schema(
     name: &str,
     strict: bool,
 ) -> Result<Catalog> {
-    let doc = documents.root(root).cloned().unwrap_or_default();
     let at = Location::new(root, "");
+    // The document shared, not copied: the reader below needs `documents`.
+    let shared = documents.shared(&at)?;
+    let doc = shared.get();
     let mut reader = MessageReader::new(documents, false);
     reader.converter.strict = strict;
     for container in ["definitions", "$defs"] {
@@ -188,7 +192,7 @@ pub fn load_json_schema(
             })
         });
     if root_has_shape {
-        let root_name = text(&doc, "/title").unwrap_or_else(|| name.to_string());
+        let root_name = text(doc, "/title").unwrap_or_else(|| name.to_string());
         reader.converter.named(&at, &type_name(&root_name))?;
     }
     let (types, messages, warnings) = reader.finish()?;
@@ -200,9 +204,9 @@ pub fn load_json_schema(
             .clone()
             .unwrap_or_else(|| format!("eventbind-{name}")),
         crate_description: options.krate.description.clone(),
-        title: text(&doc, "/title").unwrap_or_else(|| name.to_string()),
+        title: text(doc, "/title").unwrap_or_else(|| name.to_string()),
         version: "0.0.0".to_string(),
-        description: text(&doc, "/description"),
+        description: text(doc, "/description"),
         source_format: None,
         servers: Vec::new(),
         security_schemes: Vec::new(),

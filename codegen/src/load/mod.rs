@@ -158,10 +158,17 @@ pub fn load_with(path: &Path, load_options: &LoadOptions) -> Result<Loaded> {
         documents.map_remote(prefix.clone(), dir.clone());
     }
     let root = documents.load(&root)?;
-    let document = documents.root(&root).cloned().unwrap_or_default();
-    let loaded = if document.get("asyncapi").is_some() {
+    // What the document is, asked of it in place (a copy of a large schema
+    // cost as much as a tenth of its conversion).
+    let (is_asyncapi, is_schema) = documents.root(&root).map_or((false, false), |document| {
+        (
+            document.get("asyncapi").is_some(),
+            document.is_object() || document.is_boolean(),
+        )
+    });
+    let loaded = if is_asyncapi {
         asyncapi::load(&mut documents, &root, &options, &name, load_options.strict)
-    } else if document.is_object() || document.is_boolean() {
+    } else if is_schema {
         asyncapi::load_json_schema(&mut documents, &root, &options, &name, load_options.strict)
     } else {
         return Err(

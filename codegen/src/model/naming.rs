@@ -1,6 +1,9 @@
 //! Rust names from spec names: component keys, message names, property paths.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::thread::LocalKey;
 
 /// Rust keywords that cannot be plain identifiers.
 const KEYWORDS: &[&str] = &[
@@ -86,8 +89,42 @@ fn spell_symbols(name: &str) -> String {
     out
 }
 
+/// Names converted so far on this thread, by spec name: a large schema asks
+/// for the same few hundred property names thousands of times (each one
+/// several thousand instructions through `heck`), so a lookup is cheaper.
+type Memo = RefCell<HashMap<String, String>>;
+
+thread_local! {
+    static TYPE_NAMES: Memo = RefCell::new(HashMap::new());
+    static FIELD_NAMES: Memo = RefCell::new(HashMap::new());
+}
+
+/// Entries a memo holds before it starts afresh (a long-lived process that
+/// generates from many specs keeps a bounded one).
+const MEMO_LIMIT: usize = 1 << 16;
+
+/// `convert(name)`, from `memo` when it was converted before.
+fn memoized(memo: &'static LocalKey<Memo>, name: &str, convert: fn(&str) -> String) -> String {
+    memo.with(|memo| {
+        if let Some(known) = memo.borrow().get(name) {
+            return known.clone();
+        }
+        let converted = convert(name);
+        let mut memo = memo.borrow_mut();
+        if memo.len() >= MEMO_LIMIT {
+            memo.clear();
+        }
+        memo.insert(name.to_string(), converted.clone());
+        converted
+    })
+}
+
 /// A type or variant name: `change-notifications` → `ChangeNotifications`.
 pub fn type_name(name: &str) -> String {
+    memoized(&TYPE_NAMES, name, convert_type_name)
+}
+
+fn convert_type_name(name: &str) -> String {
     let pascal: String = spell_symbols(name)
         .to_upper_camel_case()
         .chars()
@@ -103,6 +140,10 @@ pub fn type_name(name: &str) -> String {
 
 /// A field name: `TimeSheetEntryID` → `time_sheet_entry_id`, `type` → `r#type`.
 pub fn field_name(wire: &str) -> String {
+    memoized(&FIELD_NAMES, wire, convert_field_name)
+}
+
+fn convert_field_name(wire: &str) -> String {
     let snake: String = spell_symbols(wire)
         .to_snake_case()
         .chars()
