@@ -12,8 +12,14 @@
 //! binary again) that runs one tool once on one input; the baseline child
 //! reads the input and does nothing else.
 //!
+//! Then, on octokit only: the command lines' wall time (`eventbind generate`
+//! against `cargo typify`, see `dev/cli_wall.rs`) and instruction counts
+//! under callgrind (`dev/callgrind.rs`; typify up to the unformatted text,
+//! as cargo-typify before rustfmt), and the three ratios side by side.
+//!
 //! Run: `cargo bench -p eventbind-bench --bench generate`
-//! (`EVENTBIND_BENCH_ROUNDS`, default 7). To profile one tool on one input:
+//! (`EVENTBIND_BENCH_ROUNDS`, default 7; `EVENTBIND_BENCH_CLI_RUNS`, default the
+//! rounds; `EVENTBIND_BENCH_CALLGRIND=0` skips callgrind). To profile one tool on one input:
 //! `EVENTBIND_BENCH_CHILD=eventbind:PATH EVENTBIND_BENCH_REPEAT=20 perf record -g BINARY`
 //! (or `typify:PATH`).
 
