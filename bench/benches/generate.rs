@@ -394,7 +394,7 @@ fn instruction_figures(schema: &Path) -> Option<f64> {
         (Tool::Baseline, "baseline: the child reading the file only"),
         (
             Tool::Eventbind,
-            "eventbind: load + rust_module (formatted with prettyplease)",
+            "eventbind: load + rust_module (formatted: the layout prettyplease gives)",
         ),
         (
             Tool::TypifyUnformatted,

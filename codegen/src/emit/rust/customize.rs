@@ -1,25 +1,22 @@
 //! The user's [`Settings`] applied to the generated items: extra derives,
 //! attributes on types and members, types replaced by the user's own.
 //!
-//! Applied to the parsed file, after the type emitter, so the emitter stays
+//! Applied to the generated items, after the type emitter, so the emitter stays
 //! about the spec and every customisation is checked in one place: a name
 //! that is not a generated type, an attribute that is not Rust, or a derive
 //! that cannot hold is an error naming it.
 
+use super::code::{lit_str, Arg, Attr, Body, Item, Member};
 use super::derivable::refusal;
+use super::print::prettyplease_item;
 use crate::error::{Error, Result};
 use crate::model::Catalog;
 use crate::settings::Settings;
-use syn::punctuated::Punctuated;
-use syn::{parse_quote, Attribute, Fields, Item, Meta, Path, Token};
+use quote::ToTokens;
+use syn::{Attribute, Path};
 
-/// Applies `settings` to the items of `file`, generated from `catalog`.
-pub fn apply(
-    file: &mut syn::File,
-    catalog: &Catalog,
-    settings: &Settings,
-    spec: &str,
-) -> Result<()> {
+/// Applies `settings` to `items`, generated from `catalog`.
+pub fn apply(items: &mut [Item], catalog: &Catalog, settings: &Settings, spec: &str) -> Result<()> {
     if settings.is_empty() {
         return Ok(());
     }
@@ -47,9 +44,13 @@ pub fn apply(
             )));
         }
     }
-    for item in &mut file.items {
-        let Some((name, attrs)) = named_item(item) else {
-            continue;
+    for item in items.iter_mut() {
+        // Structs and enums: an alias takes its target's attributes.
+        let name = match &item.body {
+            Body::Struct { name, .. } | Body::Newtype { name, .. } | Body::Enum { name, .. } => {
+                name.clone()
+            }
+            _ => continue,
         };
         if !known(&name) {
             continue;
@@ -68,7 +69,7 @@ pub fn apply(
             }
             wanted.push(derive);
         }
-        add_derives(attrs, &wanted).map_err(&fail)?;
+        add_derives(&mut item.attrs, &wanted).map_err(&fail)?;
         for source in settings
             .type_attributes
             .get("*")
@@ -76,10 +77,11 @@ pub fn apply(
             .chain(settings.type_attributes.get(&name))
             .flatten()
         {
-            attrs.extend(parse_attributes(source).map_err(&fail)?);
+            item.attrs
+                .extend(user_attributes(source, Place::Item).map_err(&fail)?);
         }
-        if let Item::Struct(item) = item {
-            add_field_attributes(&name, &mut item.fields, settings).map_err(&fail)?;
+        if let Body::Struct { members, .. } = &mut item.body {
+            add_field_attributes(&name, members, settings).map_err(&fail)?;
         }
     }
     for (name, path) in &settings.replace {
@@ -88,16 +90,15 @@ pub fn apply(
                 "`{path}` (replacing `{name}`) is not a Rust type: {e}"
             ))
         })?;
-        let ident = super::fields::ident(name);
         let doc = format!(" `{name}` is `{path}`: replaced in the generator's settings.");
-        let alias: Item = parse_quote! {
-            #[doc = #doc]
-            pub type #ident = #replacement;
-        };
-        if let Some(slot) = file
-            .items
+        let alias = Item::unformatted(format!(
+            "#[doc = {}] pub type {name} = {};",
+            lit_str(&doc),
+            replacement.to_token_stream()
+        ));
+        if let Some(slot) = items
             .iter_mut()
-            .find(|item| named_item_ident(item).as_deref() == Some(name.as_str()))
+            .find(|item| item.name() == Some(name.as_str()))
         {
             *slot = alias;
         }
@@ -105,56 +106,74 @@ pub fn apply(
     Ok(())
 }
 
-fn named_item_ident(item: &Item) -> Option<String> {
-    match item {
-        Item::Struct(item) => Some(item.ident.to_string()),
-        Item::Enum(item) => Some(item.ident.to_string()),
-        Item::Type(item) => Some(item.ident.to_string()),
-        _ => None,
-    }
-}
-
-fn named_item(item: &mut Item) -> Option<(String, &mut Vec<Attribute>)> {
-    match item {
-        Item::Struct(item) => Some((item.ident.to_string(), &mut item.attrs)),
-        Item::Enum(item) => Some((item.ident.to_string(), &mut item.attrs)),
-        _ => None,
-    }
-}
-
 /// Adds `derives` to the item's first `#[derive(...)]`, skipping those it has.
-fn add_derives(attrs: &mut [Attribute], derives: &[&str]) -> Result<(), String> {
+fn add_derives(attrs: &mut [Attr], derives: &[&str]) -> Result<(), String> {
     if derives.is_empty() {
         return Ok(());
     }
-    let Some(attr) = attrs.iter_mut().find(|a| a.path().is_ident("derive")) else {
+    let Some(meta) = attrs.iter_mut().find_map(|a| a.as_meta_mut("derive")) else {
         return Ok(());
     };
-    let mut paths: Punctuated<Path, Token![,]> = attr
-        .parse_args_with(Punctuated::parse_terminated)
-        .map_err(|e| e.to_string())?;
+    let mut have: Vec<Path> = Vec::new();
+    for arg in &meta.args {
+        if let Arg::Word(word) = arg {
+            have.push(syn::parse_str(word).map_err(|e| e.to_string())?);
+        }
+    }
     for derive in derives {
         let path: Path =
             syn::parse_str(derive).map_err(|e| format!("`{derive}` is not a derive path: {e}"))?;
-        if !paths.iter().any(|p| *p == path) {
-            paths.push(path);
+        if !have.contains(&path) {
+            meta.args.push(Arg::Word(path_text(&path)));
+            have.push(path);
         }
     }
-    attr.meta = Meta::List(parse_quote!(derive(#paths)));
     Ok(())
 }
 
-fn parse_attributes(source: &str) -> Result<Vec<Attribute>, String> {
+/// A path as prettyplease writes one in an attribute: `a::b::C`, no spaces.
+fn path_text(path: &Path) -> String {
+    path.to_token_stream().to_string().replace(' ', "")
+}
+
+/// Where a user's attribute goes, for its layout.
+#[derive(Clone, Copy)]
+enum Place {
+    Item,
+    Member,
+}
+
+/// The user's attributes in `source`, checked by syn and laid out by
+/// prettyplease as they will be printed (at an item's or a member's indentation).
+fn user_attributes(source: &str, place: Place) -> Result<Vec<Attr>, String> {
     use syn::parse::Parser;
-    Attribute::parse_outer
+    let attrs = Attribute::parse_outer
         .parse_str(source)
-        .map_err(|e| format!("`{source}` is not an attribute: {e}"))
+        .map_err(|e| format!("`{source}` is not an attribute: {e}"))?;
+    let mut out = Vec::new();
+    for attr in attrs {
+        let source = attr.to_token_stream().to_string();
+        // Laid out on a stand-in item, then taken off it: the lines between
+        // the stand-in's own (`struct S;`, or `struct S {` and `member: (),` `}`).
+        let (dummy, skip_head, skip_tail, indent) = match place {
+            Place::Item => (format!("{source} struct S;"), 0, 1, 0),
+            Place::Member => (format!("struct S {{ {source} member: () }}"), 1, 2, 4),
+        };
+        let laid_out = prettyplease_item(&dummy)?;
+        let all: Vec<&str> = laid_out.lines().collect();
+        let lines = all[skip_head.min(all.len())..all.len().saturating_sub(skip_tail)]
+            .iter()
+            .map(|line| line.get(indent..).unwrap_or(line).to_string())
+            .collect();
+        out.push(Attr::Formatted { source, lines });
+    }
+    Ok(out)
 }
 
 /// Attributes for `Type.member` on the members of `Type` (by Rust or wire name).
 fn add_field_attributes(
     type_name: &str,
-    fields: &mut Fields,
+    members: &mut [Member],
     settings: &Settings,
 ) -> Result<(), String> {
     for (path, sources) in &settings.field_attributes {
@@ -164,33 +183,13 @@ fn add_field_attributes(
         if ty != type_name {
             continue;
         }
-        let field = fields
+        let field = members
             .iter_mut()
-            .find(|field| {
-                field.ident.as_ref().is_some_and(|i| i == member)
-                    || wire_name(field) == Some(member.to_string())
-            })
+            .find(|field| field.name == member || field.renamed() == Some(member))
             .ok_or_else(|| format!("`{type_name}` has no member `{member}`"))?;
         for source in sources {
-            field.attrs.extend(parse_attributes(source)?);
+            field.attrs.extend(user_attributes(source, Place::Member)?);
         }
     }
     Ok(())
-}
-
-/// The `#[serde(rename = "...")]` of a member, if any.
-fn wire_name(field: &syn::Field) -> Option<String> {
-    let mut name = None;
-    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                let value: syn::LitStr = meta.value()?.parse()?;
-                name = Some(value.value());
-            } else if meta.input.peek(Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            }
-            Ok(())
-        });
-    }
-    name
 }

@@ -8,13 +8,19 @@
 //! `flatten`, `transparent`, `untagged`) but not `#[validate(...)]`: the
 //! constraints live in the schemas eventbind writes under `schemas/`.
 
+use super::code::{lit_str, Arg, Attr, Body, Item, Meta};
 use crate::model::Catalog;
-use proc_macro2::{TokenStream, TokenTree};
-use quote::{quote, ToTokens};
-use syn::{parse_quote, Attribute, Field, Item, Meta};
 
 /// The serde helper of a member that must be present but may be `null`.
 const REQUIRED_NULLABLE: &str = "required_nullable";
+
+/// `#[cfg_attr(feature = "schemars", <inner>)]`.
+fn gated(inner: Meta) -> Attr {
+    Attr::Meta(Meta {
+        path: "cfg_attr".into(),
+        args: vec![Arg::Word("feature = \"schemars\"".into()), Arg::List(inner)],
+    })
+}
 
 /// Adds the derive to the items of one crate, then writes what they need.
 #[derive(Default)]
@@ -24,158 +30,121 @@ pub struct Schemars {
 }
 
 impl Schemars {
-    /// Adds the schemars derive to the items of `file` (parsed once, for
-    /// formatting, so the derive costs no second parse).
-    pub fn add(&mut self, file: &mut syn::File) {
-        // Parsed once and copied: a spec of many types adds them thousands of times.
-        let derive: Attribute =
-            parse_quote!(#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]);
-        let closed: Attribute =
-            parse_quote!(#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]);
-        let skip: Attribute = parse_quote!(#[cfg_attr(feature = "schemars", schemars(skip))]);
-        for item in &mut file.items {
-            let fields: Vec<&mut Field> = match item {
-                Item::Struct(item) if derives_validate(&item.attrs) => {
-                    add_derive(&mut item.attrs, &derive);
-                    if mark_closed(&mut item.fields, &skip) {
-                        item.attrs.push(closed.clone());
+    /// Adds the schemars derive to `items`.
+    pub fn add(&mut self, items: &mut [Item]) {
+        for item in items {
+            if !derives_validate(&item.attrs) {
+                continue;
+            }
+            let derive = gated(Meta::new("derive", ["schemars::JsonSchema"]));
+            // Right after the item's own `#[derive(...)]`.
+            let at = (item.attrs.iter())
+                .position(|a| a.as_meta("derive").is_some())
+                .map_or(0, |i| i + 1);
+            item.attrs.insert(at, derive);
+            match &mut item.body {
+                Body::Struct { members, .. } => {
+                    let mut closed = false;
+                    for member in members.iter_mut() {
+                        if mentions(&member.attrs, "validate", |m| m.has_word("forbidden")) {
+                            member.attrs.push(gated(Meta::new("schemars", ["skip"])));
+                            closed = true;
+                        }
+                        self.required_nullable |=
+                            mark_required_nullable(&mut member.attrs, &member.ty);
                     }
-                    item.fields.iter_mut().collect()
+                    if closed {
+                        item.attrs
+                            .push(gated(Meta::new("schemars", ["deny_unknown_fields"])));
+                    }
                 }
-                Item::Enum(item) if derives_validate(&item.attrs) => {
-                    add_derive(&mut item.attrs, &derive);
-                    item.variants
-                        .iter_mut()
-                        .flat_map(|v| v.fields.iter_mut())
-                        .collect()
+                Body::Newtype { inner, .. } => {
+                    self.required_nullable |= mark_required_nullable(&mut inner.attrs, &inner.ty);
                 }
-                _ => continue,
-            };
-            for field in fields {
-                self.required_nullable |= mark_required_nullable(field);
+                Body::Enum { variants, .. } => {
+                    for payload in variants.iter_mut().filter_map(|v| v.payload.as_mut()) {
+                        self.required_nullable |=
+                            mark_required_nullable(&mut payload.attrs, &payload.ty);
+                    }
+                }
+                Body::Alias { .. } | Body::Text(_) | Body::Unformatted(_) => {}
             }
         }
     }
 
     /// Items the derives need: the helper for required nullable members (only
     /// when one uses it, so no dead code), and every type's derived schema by name.
-    pub fn support(&self, catalog: &Catalog) -> TokenStream {
-        let helper = self.required_nullable.then(|| {
-            quote! {
-                /// The schema of a member that must be present but may be `null` (schemars
-                /// reads a bare `Option` as optional).
-                #[cfg(feature = "schemars")]
-                fn required_nullable_schema<T: schemars::JsonSchema>(
-                    generator: &mut schemars::SchemaGenerator,
-                ) -> schemars::Schema {
-                    generator.subschema_for::<Option<T>>()
-                }
-            }
-        });
-        let entries = catalog.types.iter().map(|def| {
-            let name = &def.name;
-            let ty = super::fields::ident(name);
-            quote!(schema::<#ty>(#name),)
-        });
-        quote! {
-            #helper
-
-            /// Every type's JSON Schema (draft-07) as `schemars` derives it from the Rust type,
-            /// by type name. It follows serde's view (names, required, unknown members) but not
-            /// the `#[validate]` constraints: `schemas/` holds the schemas eventbind writes from
-            /// the spec, constraints included.
-            #[cfg(feature = "schemars")]
-            pub fn derived_json_schemas() -> Vec<(&'static str, schemars::Schema)> {
-                fn schema<T: schemars::JsonSchema>(name: &'static str) -> (&'static str, schemars::Schema) {
-                    let generator = schemars::generate::SchemaSettings::draft07().into_generator();
-                    (name, generator.into_root_schema_for::<T>())
-                }
-                Vec::from([#(#entries)*])
-            }
+    pub fn support(&self, catalog: &Catalog) -> Vec<Item> {
+        let mut items = Vec::new();
+        if self.required_nullable {
+            items.push(Item::unformatted(
+                "/// The schema of a member that must be present but may be `null` (schemars
+/// reads a bare `Option` as optional).
+#[cfg(feature = \"schemars\")]
+fn required_nullable_schema<T: schemars::JsonSchema>(
+    generator: &mut schemars::SchemaGenerator,
+) -> schemars::Schema {
+    generator.subschema_for::<Option<T>>()
+}
+"
+                .to_string(),
+            ));
         }
+        let mut entries = String::new();
+        for def in &catalog.types {
+            entries.push_str(&format!("schema::<{}>({}),", def.name, lit_str(&def.name)));
+        }
+        // Laid out by prettyplease: one call per type in a list it breaks.
+        items.push(Item::unformatted(format!(
+            "/// Every type's JSON Schema (draft-07) as `schemars` derives it from the Rust type,
+/// by type name. It follows serde's view (names, required, unknown members) but not
+/// the `#[validate]` constraints: `schemas/` holds the schemas eventbind writes from
+/// the spec, constraints included.
+#[cfg(feature = \"schemars\")]
+pub fn derived_json_schemas() -> Vec<(&'static str, schemars::Schema)> {{
+    fn schema<T: schemars::JsonSchema>(name: &'static str) -> (&'static str, schemars::Schema) {{
+        let generator = schemars::generate::SchemaSettings::draft07().into_generator();
+        (name, generator.into_root_schema_for::<T>())
+    }}
+    Vec::from([{entries}])
+}}
+"
+        )));
+        items
     }
 }
 
 /// Every type the emitter writes derives `Validate` (aliases are not items).
-fn derives_validate(attrs: &[Attribute]) -> bool {
-    attrs
-        .iter()
-        .any(|attr| attr.path().is_ident("derive") && mentions(attr, "Validate"))
+fn derives_validate(attrs: &[Attr]) -> bool {
+    mentions(attrs, "derive", |meta| meta.has_word("Validate"))
 }
 
-/// Whether `word` is an identifier in the attribute's arguments, or part of
-/// a string in them (read without printing the attribute: this runs for
-/// every member of every type).
-fn mentions(attr: &Attribute, word: &str) -> bool {
-    fn within(tokens: &TokenStream, word: &str) -> bool {
-        tokens.clone().into_iter().any(|token| match token {
-            TokenTree::Ident(ident) => ident == word,
-            TokenTree::Literal(literal) => literal.to_string().contains(word),
-            TokenTree::Group(group) => within(&group.stream(), word),
-            TokenTree::Punct(_) => false,
-        })
-    }
-    match &attr.meta {
-        Meta::List(list) => within(&list.tokens, word),
-        _ => false,
-    }
-}
-
-/// A closed struct keeps undeclared members in a `#[validate(forbidden)]`
-/// map (so that serde never reads it from an array); schemars is told the
-/// object is closed and to leave that map out. Whether the struct is one.
-fn mark_closed(fields: &mut syn::Fields, skip: &Attribute) -> bool {
-    let mut closed = false;
-    for field in fields.iter_mut() {
-        let forbidden = (field.attrs.iter())
-            .any(|attr| attr.path().is_ident("validate") && mentions(attr, "forbidden"));
-        if forbidden {
-            field.attrs.push(skip.clone());
-            closed = true;
-        }
-    }
-    closed
-}
-
-/// Puts the derive right after the item's own `#[derive(...)]`.
-fn add_derive(attrs: &mut Vec<Attribute>, derive: &Attribute) {
-    let at = attrs
-        .iter()
-        .position(|a| a.path().is_ident("derive"))
-        .map_or(0, |i| i + 1);
-    attrs.insert(at, derive.clone());
+/// Whether one of `attrs` is `#[path(...)]` and `test` holds for its arguments
+/// (one the user wrote is looked through as text).
+fn mentions(attrs: &[Attr], path: &str, test: impl Fn(&Meta) -> bool) -> bool {
+    attrs.iter().any(|attr| match attr {
+        Attr::Meta(meta) => meta.path == path && test(meta),
+        Attr::Formatted { .. } => false,
+    })
 }
 
 /// schemars reads any `Option` member as optional; one that serde requires
 /// (present, possibly `null`) says so through the helper [`Schemars::support`]
 /// writes. Whether the member is one.
-fn mark_required_nullable(field: &mut Field) -> bool {
-    let required_nullable = (field.attrs.iter())
-        .any(|attr| attr.path().is_ident("serde") && mentions(attr, REQUIRED_NULLABLE));
-    let Some(inner) = required_nullable.then(|| option_inner(&field.ty)).flatten() else {
+fn mark_required_nullable(attrs: &mut Vec<Attr>, ty: &str) -> bool {
+    let required_nullable = mentions(attrs, "serde", |meta| {
+        meta.has_string_containing(REQUIRED_NULLABLE)
+    });
+    let Some(inner) = ty.strip_prefix("Option<").and_then(|t| t.strip_suffix('>')) else {
         return false;
     };
-    // The attribute takes the path as a string; spaces from the token printer dropped.
-    let path = format!("required_nullable_schema::<{}>", compact(&inner));
-    field.attrs.push(parse_quote!(
-        #[cfg_attr(feature = "schemars", schemars(schema_with = #path))]
-    ));
+    if !required_nullable {
+        return false;
+    }
+    let path = format!("required_nullable_schema::<{inner}>");
+    attrs.push(gated(Meta::new(
+        "schemars",
+        [format!("schema_with = {}", lit_str(&path))],
+    )));
     true
-}
-
-/// `T` of `Option<T>`.
-fn option_inner(ty: &syn::Type) -> Option<TokenStream> {
-    let syn::Type::Path(path) = ty else {
-        return None;
-    };
-    let last = path.path.segments.last()?;
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    (last.ident == "Option").then(|| args.args.to_token_stream())
-}
-
-/// A type's tokens as Rust writes them: `chrono::DateTime<chrono::FixedOffset>`.
-fn compact(tokens: &TokenStream) -> String {
-    tokens.to_string().replace(' ', "").replace(',', ", ")
 }

@@ -1,40 +1,11 @@
 //! Doc comments from spec descriptions.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
 /// Width doc text is wrapped to.
 const WIDTH: usize = 96;
 
-/// `#[doc]` attributes for the given paragraphs (empty ones are skipped).
-pub fn doc_attrs<'a>(paragraphs: impl IntoIterator<Item = Option<&'a str>>) -> TokenStream {
-    let lines = doc_lines(paragraphs);
-    let attrs = lines.iter().map(|line| {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote!(#[doc = #line])
-    });
-    quote!(#(#attrs)*)
-}
-
-/// Inner `#![doc]` attributes, for a crate root.
-pub fn inner_doc_attrs<'a>(paragraphs: impl IntoIterator<Item = Option<&'a str>>) -> TokenStream {
-    let lines = doc_lines(paragraphs);
-    let attrs = lines.iter().map(|line| {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote!(#![doc = #line])
-    });
-    quote!(#(#attrs)*)
-}
-
-fn doc_lines<'a>(paragraphs: impl IntoIterator<Item = Option<&'a str>>) -> Vec<String> {
+/// Doc comment lines (without `///`) for the given paragraphs, wrapped,
+/// with a blank line between paragraphs (empty ones are skipped).
+pub fn doc_lines<'a>(paragraphs: impl IntoIterator<Item = Option<&'a str>>) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for text in paragraphs.into_iter().flatten() {
         let text = text.trim();

@@ -1,23 +1,16 @@
-//! Type expressions and `#[validate(...)]` attributes for model types.
+//! Type expressions and `#[validate(...)]` arguments for model types.
 
+use super::code::{lit_float, lit_str, Arg, Meta};
 use crate::model::{Ty, TyKind};
-use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote};
 use serde_json::Value;
-
-/// A Rust identifier, raw (`r#type`) where the name is a keyword.
-pub fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => format_ident!("{}", name),
-    }
-}
 
 /// External crates the emitted code names, so Cargo.toml lists only those.
 #[derive(Default, Clone, Copy)]
 pub struct Uses {
     pub chrono: bool,
     pub uuid: bool,
+    /// `serde_json` in a type (maps, values, undeclared members).
+    pub serde_json: bool,
     /// serde's `Deserialize`: its derive (newtypes) or the trait (string enums).
     pub deserialize: bool,
     /// The runtime's `DeserializeObject` derive (structs with named fields).
@@ -25,64 +18,69 @@ pub struct Uses {
     /// The `OneOf` / `AnyOf` derives of `eventbind_runtime`.
     pub one_of: bool,
     pub any_of: bool,
+    /// Event enums (`Route`, `UnknownEvent`).
+    pub events: bool,
 }
+
+/// `serde_json::Map<String, serde_json::Value>`, the type of undeclared members.
+pub const JSON_MAP: &str = "serde_json::Map<String, serde_json::Value>";
 
 /// The Rust type of `ty`, not counting its own nullability (callers wrap in
 /// `Option` knowing whether the member is required).
-pub fn rust_type(ty: &Ty, boxed: bool, uses: &mut Uses) -> TokenStream {
-    let inner = match &ty.kind {
-        TyKind::Named { name } => {
-            let name = ident(name);
-            if boxed {
-                quote!(Box<#name>)
-            } else {
-                quote!(#name)
-            }
-        }
+pub fn rust_type(ty: &Ty, boxed: bool, uses: &mut Uses) -> String {
+    match &ty.kind {
+        TyKind::Named { name } if boxed => format!("Box<{name}>"),
+        TyKind::Named { name } => name.clone(),
         TyKind::String { format } => match format.as_deref() {
             Some("date-time") => {
                 uses.chrono = true;
-                quote!(chrono::DateTime<chrono::FixedOffset>)
+                "chrono::DateTime<chrono::FixedOffset>".into()
             }
             Some("date") => {
                 uses.chrono = true;
-                quote!(chrono::NaiveDate)
+                "chrono::NaiveDate".into()
             }
             Some("uuid") => {
                 uses.uuid = true;
-                quote!(uuid::Uuid)
+                "uuid::Uuid".into()
             }
-            _ => quote!(String),
+            _ => "String".into(),
         },
         TyKind::Integer { format } => match format.as_deref() {
-            Some("int32") => quote!(i32),
-            _ => quote!(i64),
+            Some("int32") => "i32".into(),
+            _ => "i64".into(),
         },
-        TyKind::Number { .. } => quote!(f64),
-        TyKind::Boolean => quote!(bool),
-        TyKind::Null => quote!(()),
-        TyKind::Array { items } => {
-            let item = element_type(items, uses);
-            quote!(Vec<#item>)
-        }
+        TyKind::Number { .. } => "f64".into(),
+        TyKind::Boolean => "bool".into(),
+        TyKind::Null => "()".into(),
+        TyKind::Array { items } => format!("Vec<{}>", element_type(items, uses)),
         TyKind::Map { values } => {
             if matches!(values.kind, TyKind::Any) && !values.nullable {
-                quote!(serde_json::Map<String, serde_json::Value>)
+                uses.serde_json = true;
+                JSON_MAP.into()
             } else {
                 let value = element_type(values, uses);
-                quote!(std::collections::BTreeMap<String, #value>)
+                format!("std::collections::BTreeMap<String, {value}>")
             }
         }
-        TyKind::Any => quote!(serde_json::Value),
-    };
-    inner
+        TyKind::Any => {
+            uses.serde_json = true;
+            "serde_json::Value".into()
+        }
+    }
 }
 
-/// An array item or map value: nullable ones are `Option`s.
-fn element_type(ty: &Ty, uses: &mut Uses) -> TokenStream {
+/// A value that may be `null` is an `Option` (an array item, a map value, a
+/// union variant's value).
+pub fn element_type(ty: &Ty, uses: &mut Uses) -> String {
     let inner = rust_type(ty, false, uses);
+    option_if_nullable(ty, inner)
+}
+
+/// `Option<inner>` where `ty` may be `null` (and `null` is not already its value).
+pub fn option_if_nullable(ty: &Ty, inner: String) -> String {
     if ty.nullable && !matches!(ty.kind, TyKind::Any | TyKind::Null) {
-        quote!(Option<#inner>)
+        format!("Option<{inner}>")
     } else {
         inner
     }
@@ -97,11 +95,12 @@ fn is_number(ty: &Ty) -> bool {
     matches!(ty.kind, TyKind::Integer { .. } | TyKind::Number { .. })
 }
 
-/// The `#[validate(...)]` list for a value of type `ty` (without the attribute
-/// wrapper), or nothing when there is no constraint to check.
-pub fn validate_list(ty: &Ty) -> Vec<TokenStream> {
+/// The `#[validate(...)]` arguments for a value of type `ty`, or nothing
+/// when there is no constraint to check.
+pub fn validate_list(ty: &Ty) -> Vec<Arg> {
     let c = &ty.constraints;
     let mut out = Vec::new();
+    let word = |text: String| Arg::Word(text);
     let mut fallback = match &c.fallback {
         Some(Value::Object(map)) => map.clone(),
         Some(other) => {
@@ -114,22 +113,20 @@ pub fn validate_list(ty: &Ty) -> Vec<TokenStream> {
     };
     if is_plain_string(ty) {
         if let Some(n) = c.min_length {
-            let n = int(n);
-            out.push(quote!(min_length = #n));
+            out.push(word(format!("min_length = {n}")));
         }
         if let Some(n) = c.max_length {
-            let n = int(n);
-            out.push(quote!(max_length = #n));
+            out.push(word(format!("max_length = {n}")));
         }
         if let Some(p) = &c.pattern {
-            out.push(quote!(pattern = #p));
+            out.push(word(format!("pattern = {}", lit_str(p))));
         }
         if let TyKind::String {
             format: Some(format),
         } = &ty.kind
         {
             if crate::model::formats::is_checked(format) {
-                out.push(quote!(format = #format));
+                out.push(word(format!("format = {}", lit_str(format))));
             }
         }
     } else if matches!(ty.kind, TyKind::Any) {
@@ -140,76 +137,72 @@ pub fn validate_list(ty: &Ty) -> Vec<TokenStream> {
     }
     if is_number(ty) {
         for (bound, name) in [
-            (c.minimum, quote!(minimum)),
-            (c.maximum, quote!(maximum)),
-            (c.exclusive_minimum, quote!(exclusive_minimum)),
-            (c.exclusive_maximum, quote!(exclusive_maximum)),
-            (c.multiple_of, quote!(multiple_of)),
+            (c.minimum, "minimum"),
+            (c.maximum, "maximum"),
+            (c.exclusive_minimum, "exclusive_minimum"),
+            (c.exclusive_maximum, "exclusive_maximum"),
+            (c.multiple_of, "multiple_of"),
         ] {
             if let Some(bound) = bound {
-                let literal = float_literal(bound);
-                out.push(quote!(#name = #literal));
+                out.push(word(format!("{name} = {}", lit_float(bound))));
             }
         }
     }
     if let TyKind::Array { items } = &ty.kind {
         if let Some(n) = c.min_items {
-            let n = int(n);
-            out.push(quote!(min_items = #n));
+            out.push(word(format!("min_items = {n}")));
         }
         if let Some(n) = c.max_items {
-            let n = int(n);
-            out.push(quote!(max_items = #n));
+            out.push(word(format!("max_items = {n}")));
         }
         if c.unique_items {
-            out.push(quote!(unique_items));
+            out.push(word("unique_items".into()));
         }
         let inner = validate_list(items);
         if !inner.is_empty() {
-            out.push(quote!(items(#(#inner),*)));
+            out.push(Arg::List(Meta {
+                path: "items".into(),
+                args: inner,
+            }));
         }
     }
     if let TyKind::Map { values } = &ty.kind {
         if let Some(n) = c.min_properties {
-            let n = int(n);
-            out.push(quote!(min_properties = #n));
+            out.push(word(format!("min_properties = {n}")));
         }
         if let Some(n) = c.max_properties {
-            let n = int(n);
-            out.push(quote!(max_properties = #n));
+            out.push(word(format!("max_properties = {n}")));
         }
         let inner = validate_list(values);
         if !inner.is_empty() {
-            out.push(quote!(values(#(#inner),*)));
+            out.push(Arg::List(Meta {
+                path: "values".into(),
+                args: inner,
+            }));
         }
     }
     if let Some(allowed) = &c.allowed {
         if !matches!(ty.kind, TyKind::Any) {
             let strings: Option<Vec<&str>> = allowed.iter().map(Value::as_str).collect();
             match strings {
-                Some(values) if is_plain_string(ty) => out.push(quote!(enum_values(#(#values),*))),
+                Some(values) if is_plain_string(ty) => {
+                    out.push(Arg::List(Meta::new(
+                        "enum_values",
+                        values.into_iter().map(lit_str),
+                    )));
+                }
                 _ => {
                     let literal = Value::Array(allowed.clone()).to_string();
-                    out.push(quote!(json_enum = #literal));
+                    out.push(word(format!("json_enum = {}", lit_str(&literal))));
                 }
             }
         }
     }
     if !fallback.is_empty() {
         let literal = Value::Object(fallback).to_string();
-        out.push(quote!(schema = #literal));
+        out.push(word(format!("schema = {}", lit_str(&literal))));
     }
     out
-}
-
-/// A float literal that always has a decimal point (`100` → `100.0`).
-fn float_literal(value: f64) -> proc_macro2::Literal {
-    proc_macro2::Literal::f64_unsuffixed(value)
-}
-
-/// An integer literal without a type suffix.
-fn int(value: u64) -> proc_macro2::Literal {
-    proc_macro2::Literal::u64_unsuffixed(value)
 }
 
 /// Whether a value of `ty` holds, directly or in arrays and maps, values that
