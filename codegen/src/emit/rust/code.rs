@@ -6,6 +6,8 @@
 //! tokens only for syn to parse them again was most of generation's cost.
 //! Types and attribute arguments are held as Rust writes them
 //! (`Option<Vec<String>>`, `rename = "id"`), literals escaped by [`lit_str`].
+//! Types are paths with generic arguments, or `()`: the printer breaks
+//! angle brackets only.
 
 /// One item of the generated file.
 pub struct Item {

@@ -6,8 +6,8 @@
 //! list, a type's angle brackets) when the line it would end would be longer
 //! than its margin, and then puts each element on a line of its own. The
 //! shapes the emitters write are few, so their layout is written out here;
-//! one with no layout here (a member type too long to keep on its line, a
-//! template that does not fit) goes through syn and prettyplease instead.
+//! source with no layout here (a template that does not fit, a replacement
+//! type from the user's settings) goes through syn and prettyplease instead.
 //! `print_tests.rs` holds the two to the same output.
 
 use super::code::{lit_str, Arg, Attr, Body, Item, Meta, Payload};
@@ -52,13 +52,14 @@ fn lay_out(out: &mut String, item: &Item) -> Option<()> {
             for member in members {
                 docs(out, INDENT, &member.docs);
                 attrs(out, INDENT, &member.attrs);
-                unbroken(out, INDENT, &["pub ", &member.name, ": ", &member.ty, ","])?;
+                let prefix = format!("pub {}: ", member.name);
+                ty_line(out, INDENT, &prefix, &member.ty, Suffix::Counted(","));
             }
             out.push_str("}\n");
         }
         Body::Newtype { name, inner } => {
             let head = format!("pub struct {name}(");
-            tuple(out, 0, &head, inner, "pub ", ");")?;
+            tuple(out, 0, &head, inner, "pub ", ");");
         }
         Body::Enum { name, variants } if variants.is_empty() => {
             line(out, 0, &["pub enum ", name, " {}"]);
@@ -72,27 +73,26 @@ fn lay_out(out: &mut String, item: &Item) -> Option<()> {
                     None => line(out, INDENT, &[&variant.name, ","]),
                     Some(payload) => {
                         let head = format!("{}(", variant.name);
-                        tuple(out, INDENT, &head, payload, "", "),")?;
+                        tuple(out, INDENT, &head, payload, "", "),");
                     }
                 }
             }
             out.push_str("}\n");
         }
-        Body::Alias { name, ty } => unbroken(out, 0, &["pub type ", name, " = ", ty, ";"])?,
+        Body::Alias { name, ty } => ty_line(
+            out,
+            0,
+            &format!("pub type {name} = "),
+            ty,
+            Suffix::Counted(";"),
+        ),
     }
     Some(())
 }
 
 /// `head` + the one field + `close`: on one line where it fits, else the
 /// field's attributes and the field on lines of their own.
-fn tuple(
-    out: &mut String,
-    indent: usize,
-    head: &str,
-    field: &Payload,
-    vis: &str,
-    close: &str,
-) -> Option<()> {
+fn tuple(out: &mut String, indent: usize, head: &str, field: &Payload, vis: &str, close: &str) {
     let mut flat = String::with_capacity(head.len() + field.ty.len() + 64);
     flat.push_str(head);
     for attr in &field.attrs {
@@ -104,26 +104,66 @@ fn tuple(
     flat.push_str(close);
     if fits(indent, flat.len()) {
         line(out, indent, &[&flat]);
-        return Some(());
+        return;
     }
     line(out, indent, &[head]);
     attrs(out, indent + INDENT, &field.attrs);
-    unbroken(out, indent + INDENT, &[vis, &field.ty, ","])?;
+    ty_line(out, indent + INDENT, vis, &field.ty, Suffix::Free(","));
     // The closing parenthesis goes back to the head's indentation.
     line(out, indent, &[close]);
-    Some(())
 }
 
-/// A line with no place prettyplease would break except inside a type's
-/// angle brackets or a tuple: `None` when it would break there.
-fn unbroken(out: &mut String, indent: usize, parts: &[&str]) -> Option<()> {
-    let len: usize = parts.iter().map(|p| p.len()).sum();
-    let breakable = parts.iter().any(|p| p.contains(['<', '(']));
-    if !fits(indent, len) && breakable {
-        return None;
+/// `prefix` + a type + `suffix` on one line where it fits, else with the
+/// type's generic arguments one per line (each broken the same way in turn),
+/// as prettyplease breaks angle brackets. A type with none stays on its line.
+/// The comma that ends an element of a broken list is no part of the width
+/// (prettyplease writes it with the break): `Suffix::Free`.
+fn ty_line(out: &mut String, indent: usize, prefix: &str, ty: &str, suffix: Suffix) {
+    let (suffix, counted) = match suffix {
+        Suffix::Counted(text) => (text, text.len()),
+        Suffix::Free(text) => (text, 0),
+    };
+    let split = generic_args(ty);
+    let Some((head, args)) = split.filter(|_| !fits(indent, prefix.len() + ty.len() + counted))
+    else {
+        line(out, indent, &[prefix, ty, suffix]);
+        return;
+    };
+    line(out, indent, &[prefix, head, "<"]);
+    for arg in args {
+        ty_line(out, indent + INDENT, "", arg, Suffix::Free(","));
     }
-    line(out, indent, parts);
-    Some(())
+    line(out, indent, &[">", suffix]);
+}
+
+/// What follows a type on its line.
+#[derive(Clone, Copy)]
+enum Suffix {
+    /// Text that counts toward the line's width (`;`, a member's `,`).
+    Counted(&'static str),
+    /// A broken list's comma, which does not.
+    Free(&'static str),
+}
+
+/// `Head<A, B>` as `("Head", ["A", "B"])`, splitting at top-level commas.
+fn generic_args(ty: &str) -> Option<(&str, Vec<&str>)> {
+    let open = ty.find('<')?;
+    let inner = ty.strip_suffix('>')?.get(open + 1..)?;
+    let mut args = Vec::new();
+    let (mut depth, mut start) = (0usize, 0);
+    for (at, byte) in inner.bytes().enumerate() {
+        match byte {
+            b'<' | b'(' => depth += 1,
+            b'>' | b')' => depth = depth.saturating_sub(1),
+            b',' if depth == 0 => {
+                args.push(inner[start..at].trim());
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    args.push(inner[start..].trim());
+    Some((&ty[..open], args))
 }
 
 fn fits(indent: usize, len: usize) -> bool {
