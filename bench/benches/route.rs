@@ -42,6 +42,8 @@
 //! `paths::profile_by_hand`), `EVENTBIND_BENCH_VENDOR` and
 //! `EVENTBIND_BENCH_CLASS` (with `ONLY`: that vendor's or class's deliveries
 //! alone), `EVENTBIND_BENCH_SHOW=n` (print the first n deliveries),
+//! `EVENTBIND_BENCH_SAVE=file` (write the mix to `file` and stop: the
+//! corpus `examples/route-count.rs` counts instructions over),
 //! `EVENTBIND_BENCH_B=slice` ((b) reads bytes with `from_slice`, which checks
 //! UTF-8 string by string: flattering to (a), which checks it once; the
 //! tables then say so).
@@ -73,6 +75,11 @@ fn main() -> Result<(), String> {
         built.elapsed().as_secs_f64()
     );
     print_report(&report);
+    if let Ok(path) = std::env::var("EVENTBIND_BENCH_SAVE") {
+        eventbind_bench::saved::save(path.as_ref(), &corpus)?;
+        println!("corpus saved to {path} (for examples/route-count.rs)");
+        return Ok(());
+    }
     let items: Vec<Item> = corpus.iter().map(|d| ctx.item(d)).collect();
     for d in corpus.iter().take(env_usize("EVENTBIND_BENCH_SHOW", 0)) {
         let body = String::from_utf8_lossy(&d.body);

@@ -5,8 +5,10 @@
 
 pub mod corpus;
 pub mod faults;
+pub mod known;
 pub mod measure;
 pub mod mix;
+pub mod saved;
 pub mod sizes;
 pub mod stats;
 

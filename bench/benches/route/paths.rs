@@ -3,70 +3,16 @@
 
 use eventbind_bench::corpus::{Class, Delivery};
 use eventbind_bench::faults::Fault;
+use eventbind_bench::known::{self, class_of, typed, Typed};
 use eventbind_bench::mix::{KeyRule, Verdict};
 use eventbind_bench::stats::cpu_time;
 use eventbind_bench::{specs_dir, VENDORS};
 use eventbind_codegen::model::{Action, RouteRule};
-use eventbind_runtime::{ErrorKind, Route};
-use serde_json::value::RawValue;
+use eventbind_runtime::ErrorKind;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::Duration;
-
-/// Parsing into a concrete type, from bytes checked as UTF-8 once (the fair
-/// (b)), from bytes (`EVENTBIND_BENCH_B=slice`) or from a value (c).
-pub struct Typed {
-    text: fn(&[u8]) -> bool,
-    slice: fn(&[u8]) -> bool,
-    value: fn(Value) -> bool,
-}
-
-macro_rules! typed {
-    ($t:ty) => {
-        Typed {
-            text: |b| std::str::from_utf8(b).is_ok_and(|t| serde_json::from_str::<$t>(t).is_ok()),
-            slice: |b| serde_json::from_slice::<$t>(b).is_ok(),
-            value: |v| serde_json::from_value::<$t>(v).is_ok(),
-        }
-    };
-}
-
-/// The Rust type of each message's payload.
-fn typed(vendor: &str, message: &str) -> Option<Typed> {
-    use eventbind_avalara_certcapture as cc;
-    use eventbind_commenda as cm;
-    Some(match (vendor, message) {
-        ("avalara-certcapture", "CertificateChangeNotification") => {
-            typed!(cc::CertificateChangePayload)
-        }
-        ("avalara-certcapture", "CustomerChangeNotification") => typed!(cc::CustomerChangePayload),
-        ("commenda", "RegistrationsExistingValidationSucceeded") => {
-            typed!(cm::RegistrationsExistingValidationSucceededEvent)
-        }
-        ("commenda", "RegistrationsExistingValidationFailed") => {
-            typed!(cm::RegistrationsExistingValidationFailedEvent)
-        }
-        ("commenda", "RegistrationsNewSucceeded") => typed!(cm::RegistrationsNewSucceededEvent),
-        ("commenda", "RegistrationsNewInvalid") => typed!(cm::RegistrationsNewInvalidEvent),
-        ("commenda", "NexusThresholdStateAlert") => typed!(cm::NexusThresholdStateAlertEvent),
-        ("commenda", "ExemptionCertificatesVerificationSucceeded") => {
-            typed!(cm::ExemptionCertificatesVerificationSucceededEvent)
-        }
-        ("commenda", "ExemptionCertificatesVerificationFailed") => {
-            typed!(cm::ExemptionCertificatesVerificationFailedEvent)
-        }
-        ("commenda", "ExemptionCertificatesExpiration") => {
-            typed!(cm::ExemptionCertificatesExpirationEvent)
-        }
-        ("commenda", "CustomsDutyCustomsCodeUpdate") => {
-            typed!(cm::CustomsDutyCustomsCodeUpdateEvent)
-        }
-        ("avaza", m) if m.starts_with("timesheet_") => typed!(eventbind_avaza::TimesheetBody),
-        ("vertex", "EventDelivery") => typed!(eventbind_vertex::EventDelivery),
-        _ => return None,
-    })
-}
 
 /// One message of one vendor, with what paths (b) and (c) need for it.
 pub struct Message {
@@ -203,44 +149,14 @@ pub fn load() -> Result<Context, String> {
 
 /// (a): the generated crate's own entry point; the message it parsed as.
 pub fn generated(item: &Item) -> Result<Option<&'static str>, ErrorKind> {
-    let body = &item.delivery.body;
-    let name = &item.delivery.message;
-    let named = match item.vendor {
-        0 => eventbind_avalara_certcapture::CertCaptureEvent::parse(body).map(|e| e.message_name()),
-        1 => eventbind_avaza::AvazaEvent::parse_named(name, body).map(|e| e.message_name()),
-        2 => eventbind_commenda::CommendaEvent::parse(body).map(|e| e.message_name()),
-        _ => eventbind_vertex::VertexEvent::parse_named(name, body).map(|e| e.message_name()),
-    };
-    named.map_err(|e| e.kind())
+    known::generated(item.vendor, item.delivery)
 }
 
-fn class_of(outcome: Result<Option<&str>, ErrorKind>) -> Class {
-    match outcome {
-        Ok(Some(_)) => Class::Valid,
-        Ok(None) | Err(ErrorKind::UnknownEvent) => Class::Unknown,
-        Err(ErrorKind::InvalidPayload) => Class::Invalid,
-        Err(ErrorKind::MalformedJson) => Class::Malformed,
-    }
-}
-
-/// (b): serde into the type the caller already knows, no routing, no
-/// validation; an unknown event is kept as raw JSON, as (a) keeps it.
-/// `true` if serde accepts the body.
+/// (b): serde into the type the caller already knows (see
+/// [`known::known_type`]). `true` if serde accepts the body.
 pub fn known_type(ctx: &Context, item: &Item) -> bool {
-    let body = item.delivery.body.as_slice();
-    if item.delivery.class == Class::Unknown {
-        return if ctx.b_from_slice {
-            serde_json::from_slice::<Box<RawValue>>(body).is_ok()
-        } else {
-            std::str::from_utf8(body)
-                .is_ok_and(|t| serde_json::from_str::<Box<RawValue>>(t).is_ok())
-        };
-    }
     let typed = item.message.and_then(|m| ctx.messages[m].typed.as_ref());
-    typed.is_some_and(|t| match ctx.b_from_slice {
-        true => (t.slice)(body),
-        false => (t.text)(body),
-    })
+    known::known_type(item.delivery, typed, ctx.b_from_slice)
 }
 
 /// (c): what a user writes without eventbind: a `Value`, routed by hand as
