@@ -64,8 +64,11 @@ fn located<T: DeserializeOwned>(bytes: &[u8], error: &serde_json::Error) -> Poin
 /// Whether `bytes` are one JSON document, read without building anything.
 /// JSON is UTF-8: a document that is not is read as a value, which refuses
 /// it where serde_json says (skipping a string does not check its UTF-8).
+/// The quick check (`peek::syntax`) answers for most documents; where it
+/// does not accept one, serde_json reads it, for its own error.
 fn well_formed(bytes: &[u8]) -> serde_json::Result<()> {
     match std::str::from_utf8(bytes) {
+        Ok(text) if crate::peek::syntax::is_json(text) => Ok(()),
         Ok(text) => serde_json::from_str::<IgnoredAny>(text).map(drop),
         Err(_) => serde_json::from_slice::<serde_json::Value>(bytes).map(drop),
     }

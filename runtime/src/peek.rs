@@ -7,6 +7,7 @@
 
 pub(crate) mod locate;
 pub(crate) mod scan;
+pub(crate) mod syntax;
 
 use serde::de::{Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use std::borrow::Cow;

@@ -90,7 +90,9 @@ fn line_start(bytes: &[u8], line: usize) -> Option<usize> {
 
 /// The member or element being read at one level of nesting.
 enum Step<'a> {
-    Member(&'a str),
+    /// A member name, as its UTF-8 bytes (checked, and turned into text
+    /// only for the pointer that is returned).
+    Member(&'a [u8]),
     Element(usize),
 }
 
@@ -186,11 +188,11 @@ impl<'a> Walk<'a> {
 
     /// Reads a member name and its colon, stopping here (`None`) if `target`
     /// is on the way; the name must be its own text (no escapes).
-    fn member_name(&mut self, target: usize) -> Option<&'a str> {
+    fn member_name(&mut self, target: usize) -> Option<&'a [u8]> {
         if self.scan.peek()? != b'"' {
             return None;
         }
-        let name = self.scan.plain_str();
+        let name = self.scan.plain_bytes();
         self.scan.skip_ws();
         if self.scan.pos >= target || self.scan.peek()? != b':' {
             return None;
@@ -200,13 +202,15 @@ impl<'a> Walk<'a> {
     }
 
     /// The offset after the scalar starting here, leaving the cursor here.
+    /// A string's text is not looked at: serde_json read it (or, after the
+    /// position, nothing depends on it), so only its closing quote is sought.
     fn scalar_end(&self) -> Option<usize> {
         let mut after = Scan {
             bytes: self.scan.bytes,
             pos: self.scan.pos,
         };
         if after.peek()? == b'"' {
-            after.string()?;
+            after.skip_string()?;
         } else {
             after.skip_bare();
         }
@@ -214,17 +218,38 @@ impl<'a> Walk<'a> {
     }
 }
 
-/// The JSON Pointer of `path`.
+/// The JSON Pointer of `path`. (The names are UTF-8: [`Scan::plain_bytes`]
+/// checked them.)
 fn pointer(path: &[Step<'_>]) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(32);
     for step in path {
         out.push('/');
         match step {
-            Step::Member(name) => crate::path::push_escaped(&mut out, name),
-            Step::Element(index) => out.push_str(&index.to_string()),
+            Step::Member(name) => {
+                crate::path::push_escaped(&mut out, std::str::from_utf8(name).unwrap_or_default())
+            }
+            Step::Element(index) => push_index(&mut out, *index),
         }
     }
     out
+}
+
+/// `index` in decimal, without the formatting machinery or a string of its own.
+fn push_index(out: &mut String, index: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = index;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &digit in &digits[at..] {
+        out.push(char::from(digit));
+    }
 }
 
 #[cfg(test)]

@@ -49,6 +49,38 @@ fn is(byte: u8, class: u8) -> bool {
     CLASS[byte as usize] & class != 0
 }
 
+/// Eight bytes at a time: a byte's high bit set in the answers below flags
+/// it. A flag from a borrow only ever lands above a true one, so the lowest
+/// flagged byte is the first byte sought (serde_json skips strings so).
+const ONES: u64 = u64::from_ne_bytes([1; 8]);
+const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+
+/// The eight bytes from `at`, little-endian (the first in the low byte).
+#[inline]
+pub(super) fn word_at(bytes: &[u8], at: usize) -> Option<u64> {
+    let chunk = bytes.get(at..at.checked_add(8)?)?;
+    Some(u64::from_le_bytes(<[u8; 8]>::try_from(chunk).ok()?))
+}
+
+/// Flags the bytes of `word` equal to `byte`.
+#[inline]
+pub(super) fn equal(word: u64, byte: u8) -> u64 {
+    let x = word ^ (ONES * u64::from(byte));
+    x.wrapping_sub(ONES) & !x & HIGH
+}
+
+/// Flags the bytes of `word` below 0x20 (control characters).
+#[inline]
+pub(super) fn control(word: u64) -> u64 {
+    word.wrapping_sub(ONES * 0x20) & !word & HIGH
+}
+
+/// The index in `word` of its first flagged byte (`flags` not zero).
+#[inline]
+pub(super) fn first_flagged(flags: u64) -> usize {
+    flags.trailing_zeros() as usize / 8
+}
+
 /// The string at `pointer`, borrowed from `bytes`; `None` when it is not
 /// found, has escapes, or the reading gave up.
 pub(crate) fn string_at<'a>(bytes: &'a [u8], pointer: &str) -> Option<&'a str> {
@@ -239,6 +271,15 @@ impl<'a> Scan<'a> {
         let mut plain = true;
         let mut ascii = true;
         loop {
+            // Eight bytes at a time to the first that is not plain ASCII.
+            while let Some(word) = word_at(self.bytes, i) {
+                let stop = equal(word, b'"') | equal(word, b'\\') | control(word) | (word & HIGH);
+                if stop != 0 {
+                    i += first_flagged(stop);
+                    break;
+                }
+                i += 8;
+            }
             while !is(*self.bytes.get(i)?, STRING) {
                 i += 1;
             }
@@ -265,12 +306,31 @@ impl<'a> Scan<'a> {
     /// At an opening quote: moves past the closing quote without reading
     /// the text (escapes are stepped over, nothing is checked); `None` at
     /// the end of the bytes. Skipped strings are most of what a scan reads,
-    /// so this looks for the two bytes that matter with `memchr`.
+    /// so this looks for the two bytes that matter eight at a time, and
+    /// past the first 64 bytes with `memchr` (whose set-up costs more than
+    /// a short string).
     #[inline]
-    fn skip_string(&mut self) -> Option<()> {
+    pub(super) fn skip_string(&mut self) -> Option<()> {
         let mut i = self.pos + 1;
         loop {
-            i += memchr::memchr2(b'"', b'\\', self.bytes.get(i..)?)?;
+            let mut words = 0;
+            loop {
+                match word_at(self.bytes, i) {
+                    Some(word) if words < 8 => {
+                        let stop = equal(word, b'"') | equal(word, b'\\');
+                        if stop != 0 {
+                            i += first_flagged(stop);
+                            break;
+                        }
+                        i += 8;
+                        words += 1;
+                    }
+                    _ => {
+                        i += memchr::memchr2(b'"', b'\\', self.bytes.get(i..)?)?;
+                        break;
+                    }
+                }
+            }
             if self.bytes[i] == b'"' {
                 self.pos = i + 1;
                 return Some(());
@@ -282,11 +342,12 @@ impl<'a> Scan<'a> {
     /// Moves to the next byte of `class`, or to the end of the text.
     #[inline]
     fn skip_to(&mut self, class: u8) {
-        let rest = &self.bytes[self.pos.min(self.bytes.len())..];
-        self.pos += rest
-            .iter()
-            .position(|&b| is(b, class))
-            .unwrap_or(rest.len());
+        while let Some(&byte) = self.bytes.get(self.pos) {
+            if is(byte, class) {
+                return;
+            }
+            self.pos += 1;
+        }
     }
 
     /// A string that is its own text, as `&str`.
@@ -297,7 +358,7 @@ impl<'a> Scan<'a> {
 
     /// A string that is its own text, as the bytes of its UTF-8.
     #[inline]
-    fn plain_bytes(&mut self) -> Option<&'a [u8]> {
+    pub(super) fn plain_bytes(&mut self) -> Option<&'a [u8]> {
         self.string()?
     }
 
@@ -323,26 +384,33 @@ impl<'a> Scan<'a> {
     }
 
     /// At `{` or `[`: moves past the matching close, counting brackets
-    /// outside strings (well-formed text pairs them).
+    /// outside strings (well-formed text pairs them). One loop over the
+    /// bytes, a table look-up each (most nested values are small, and a
+    /// search per bracket costs more than it skips).
     fn skip_nested(&mut self) -> Option<()> {
         let mut depth = 0usize;
+        let mut i = self.pos;
         loop {
-            self.skip_to(NESTED);
-            match self.peek()? {
-                b'"' => {
-                    self.skip_string()?;
-                    continue;
-                }
-                b'{' | b'[' => depth += 1,
-                _ => {
-                    depth -= 1;
-                    if depth == 0 {
-                        self.pos += 1;
-                        return Some(());
+            let byte = *self.bytes.get(i)?;
+            if is(byte, NESTED) {
+                match byte {
+                    b'"' => {
+                        self.pos = i;
+                        self.skip_string()?;
+                        i = self.pos;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    _ => {
+                        depth -= 1;
+                        if depth == 0 {
+                            self.pos = i + 1;
+                            return Some(());
+                        }
                     }
                 }
             }
-            self.pos += 1;
+            i += 1;
         }
     }
 
