@@ -35,6 +35,10 @@ fn unreadable<T: DeserializeOwned + Validate>(
     }
     // The typed reading met a fault in the data and stopped there; a document
     // that is not JSON further on is malformed, whatever else is wrong with it.
+    // Mostly, the walk that locates the fault reads the rest to check that.
+    if let Some(first) = located_in_json::<T>(bytes, &error) {
+        return ParseError::listed_later(first, bytes, every_fault::<T>);
+    }
     if let Err(syntax) = well_formed(bytes) {
         return locate_error::<T>(bytes, syntax);
     }
@@ -59,6 +63,40 @@ fn located<T: DeserializeOwned>(bytes: &[u8], error: &serde_json::Error) -> Poin
         "fault located by position"
     );
     fault
+}
+
+/// The first fault of a document serde refused as `T` (with `error`), read
+/// off serde_json's position as [`located`] reads it, where the text from
+/// the fault on is then checked to end the document as JSON: serde_json
+/// read the text before the fault without fault, so the document is well
+/// formed, and the malformed-or-invalid question is settled without
+/// reading it all again. `None` where either step cannot tell; the caller
+/// then checks the whole document and locates the fault as before.
+fn located_in_json<T: DeserializeOwned>(
+    bytes: &[u8],
+    error: &serde_json::Error,
+) -> Option<PointerError> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let message = message_of(error);
+    let (pointer, place) =
+        crate::peek::locate::fault_place(bytes, &message, error.line(), error.column())?;
+    if !crate::peek::syntax::rest_is_json(text, &place) {
+        return None;
+    }
+    let fault = PointerError::new(pointer, message);
+    // As in `located`: every test run in a debug build checks that the
+    // position and a reading with path tracking agree, and that the
+    // document is what serde_json reads as well formed.
+    debug_assert_eq!(
+        fault,
+        first_fault::<T>(bytes, error),
+        "fault located by position"
+    );
+    debug_assert!(
+        serde_json::from_str::<IgnoredAny>(text).is_ok(),
+        "rest read as JSON"
+    );
+    Some(fault)
 }
 
 /// Whether `bytes` are one JSON document, read without building anything.

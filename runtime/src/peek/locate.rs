@@ -22,6 +22,7 @@
 //! document up to the position without fault.
 
 use super::scan::Scan;
+use super::syntax::Resume;
 
 /// The pointer of the value the serde_json data error with `message`
 /// (its text without the position) at `line` and `column` is about: its
@@ -34,6 +35,19 @@ pub(crate) fn fault_pointer(
     line: usize,
     column: usize,
 ) -> Option<String> {
+    fault_place(bytes, message, line, column).map(|(pointer, _)| pointer)
+}
+
+/// [`fault_pointer`], and the place the walk that found it stopped at (the
+/// faulty value's start, or the brace that closes the object lacking a
+/// member), for [`super::syntax::rest_is_json`] to read the rest from:
+/// serde_json read the text before it without fault.
+pub(crate) fn fault_place(
+    bytes: &[u8],
+    message: &str,
+    line: usize,
+    column: usize,
+) -> Option<(String, Resume)> {
     let position = line_start(bytes, line)?.checked_add(column)?;
     let (target, sought) = if message.starts_with("missing field `") {
         (last_read(bytes, position)?, Sought::Closed)
@@ -102,8 +116,9 @@ struct Walk<'a> {
 }
 
 impl<'a> Walk<'a> {
-    /// Reads up to `target`; the pointer of what is `sought` there.
-    fn pointer_at(mut self, target: usize, sought: Sought) -> Option<String> {
+    /// Reads up to `target`; the pointer of what is `sought` there, and the
+    /// place it stopped at.
+    fn pointer_at(mut self, target: usize, sought: Sought) -> Option<(String, Resume)> {
         let mut path: Vec<Step<'a>> = Vec::new();
         loop {
             // A value starts here.
@@ -112,10 +127,15 @@ impl<'a> Walk<'a> {
                 if self.scan.pos > target {
                     return None;
                 }
+                let here = place(self.scan.pos, true, &path, false);
                 return match (sought, self.scan.peek()?) {
                     (Sought::Scalar, b'{' | b'[' | b'}' | b']' | b',' | b':') => None,
-                    (Sought::Scalar, _) => (target < self.scalar_end()?).then(|| pointer(&path)),
-                    (Sought::Opened(bracket), byte) => (byte == bracket).then(|| pointer(&path)),
+                    (Sought::Scalar, _) => {
+                        (target < self.scalar_end()?).then(|| (pointer(&path), here))
+                    }
+                    (Sought::Opened(bracket), byte) => {
+                        (byte == bracket).then(|| (pointer(&path), here))
+                    }
                     (Sought::Closed, _) => None,
                 };
             }
@@ -125,7 +145,9 @@ impl<'a> Walk<'a> {
                     self.scan.skip_ws();
                     if self.scan.peek()? == b'}' {
                         if self.scan.pos == target && sought == Sought::Closed {
-                            return Some(pointer(&path));
+                            // At the brace of an empty object, open around it.
+                            let here = place(self.scan.pos, false, &path, true);
+                            return Some((pointer(&path), here));
                         }
                         self.scan.pos += 1;
                     } else {
@@ -146,7 +168,8 @@ impl<'a> Walk<'a> {
                 _ => {
                     let end = self.scalar_end()?;
                     if target < end {
-                        return Some(pointer(&path));
+                        let here = place(self.scan.pos, true, &path, false);
+                        return Some((pointer(&path), here));
                     }
                     self.scan.pos = end;
                 }
@@ -161,7 +184,9 @@ impl<'a> Walk<'a> {
                 if self.scan.pos == target {
                     let closes_object = self.scan.peek()? == b'}';
                     let object = &path[..path.len().checked_sub(1)?];
-                    return (closes_object && sought == Sought::Closed).then(|| pointer(object));
+                    let here = place(self.scan.pos, false, &path, false);
+                    return (closes_object && sought == Sought::Closed)
+                        .then(|| (pointer(object), here));
                 }
                 let step = path.last_mut()?;
                 match self.scan.peek()? {
@@ -215,6 +240,24 @@ impl<'a> Walk<'a> {
             after.skip_bare();
         }
         (after.pos > self.scan.pos).then_some(after.pos)
+    }
+}
+
+/// The place at `at` (where a value starts, or one has just ended) inside
+/// the containers of `path` (each member step's an object, each element
+/// step's an array), and one more object if `inside_object`.
+fn place(at: usize, value: bool, path: &[Step<'_>], inside_object: bool) -> Resume {
+    let steps = path.iter().map(|step| matches!(step, Step::Member(_)));
+    let (open, depth) = steps
+        .chain(inside_object.then_some(true))
+        .fold((0u128, 0u32), |(open, depth), object| {
+            ((open << 1) | u128::from(object), depth.saturating_add(1))
+        });
+    Resume {
+        at,
+        value,
+        open,
+        depth,
     }
 }
 

@@ -21,11 +21,41 @@ const MAX_DEPTH: u32 = 128;
 /// around it, as serde_json reads it with `IgnoredAny`; `false` also where
 /// this cannot tell (see the module documentation).
 pub(crate) fn is_json(text: &str) -> bool {
+    let start = Resume {
+        at: 0,
+        value: true,
+        open: 0,
+        depth: 0,
+    };
+    rest_is_json(text, &start)
+}
+
+/// A place in a document to take the reading up at: its offset, whether a
+/// value starts there (else one has just ended), and the containers open
+/// around it, as a bit stack (the innermost in the lowest bit; 1: an
+/// object, 0: an array) of `depth` levels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Resume {
+    pub(crate) at: usize,
+    pub(crate) value: bool,
+    pub(crate) open: u128,
+    pub(crate) depth: u32,
+}
+
+/// Whether the text from `resume` on ends the document it is a place in
+/// as JSON: where the text before it is known to read without fault (as
+/// serde_json's typed reading of it shows, which checks at least what
+/// `IgnoredAny` checks), the whole document then reads with `IgnoredAny`.
+/// `false` also where this cannot tell.
+pub(crate) fn rest_is_json(text: &str, resume: &Resume) -> bool {
+    if resume.depth > MAX_DEPTH {
+        return false;
+    }
     Check {
         bytes: text.as_bytes(),
-        pos: 0,
+        pos: resume.at,
     }
-    .document()
+    .run(resume.open, resume.depth, resume.value)
     .is_some()
 }
 
@@ -55,40 +85,42 @@ impl Check<'_> {
         }
     }
 
-    /// The whole text: values read in a loop, with the open containers as
-    /// a bit stack (1: object, 0: array) instead of recursion.
-    fn document(&mut self) -> Option<()> {
-        let mut open: u128 = 0;
-        let mut depth: u32 = 0;
+    /// The text from here to its end: values read in a loop, with the open
+    /// containers as a bit stack (1: object, 0: array) instead of
+    /// recursion; `value`: whether a value starts here.
+    fn run(&mut self, mut open: u128, mut depth: u32, mut value: bool) -> Option<()> {
         'value: loop {
-            self.ws();
-            match self.peek()? {
-                b'"' => self.string()?,
-                b'{' | b'[' => {
-                    let object = self.peek() == Some(b'{');
-                    self.pos += 1;
-                    self.ws();
-                    let close = if object { b'}' } else { b']' };
-                    if self.peek()? == close {
+            if value {
+                self.ws();
+                match self.peek()? {
+                    b'"' => self.string()?,
+                    b'{' | b'[' => {
+                        let object = self.peek() == Some(b'{');
                         self.pos += 1;
-                    } else {
-                        if depth == MAX_DEPTH {
-                            return None;
+                        self.ws();
+                        let close = if object { b'}' } else { b']' };
+                        if self.peek()? == close {
+                            self.pos += 1;
+                        } else {
+                            if depth == MAX_DEPTH {
+                                return None;
+                            }
+                            open = (open << 1) | u128::from(object);
+                            depth += 1;
+                            if object {
+                                self.member_name()?;
+                            }
+                            continue 'value;
                         }
-                        open = (open << 1) | u128::from(object);
-                        depth += 1;
-                        if object {
-                            self.member_name()?;
-                        }
-                        continue 'value;
                     }
+                    b't' => self.literal(b"true")?,
+                    b'f' => self.literal(b"false")?,
+                    b'n' => self.literal(b"null")?,
+                    b'-' | b'0'..=b'9' => self.number()?,
+                    _ => return None,
                 }
-                b't' => self.literal(b"true")?,
-                b'f' => self.literal(b"false")?,
-                b'n' => self.literal(b"null")?,
-                b'-' | b'0'..=b'9' => self.number()?,
-                _ => return None,
             }
+            value = true;
             // After a value: a comma and the next one, or the ends of
             // containers, or the end of the text.
             loop {
@@ -302,6 +334,45 @@ mod tests {
         for doc in docs {
             assert_eq!(is_json(doc), serde_accepts(doc), "{doc:?}");
         }
+    }
+
+    #[test]
+    fn a_reading_taken_up_inside_a_document_checks_the_rest() {
+        let doc = r#"{"a": [1, {"b": "x"}], "c": true}"#;
+        let at = |s: &str| doc.find(s).unwrap();
+        // At the value `1`, inside the object (1) and the array (0).
+        let one = Resume {
+            at: at("1"),
+            value: true,
+            open: 0b10,
+            depth: 2,
+        };
+        assert!(rest_is_json(doc, &one));
+        // Just after `"x"`, inside the object, the array, the object.
+        let after_x = Resume {
+            at: at("\"x\"") + 3,
+            value: false,
+            open: 0b101,
+            depth: 3,
+        };
+        assert!(rest_is_json(doc, &after_x));
+        // The same place, with the containers wrong: the brackets do not match.
+        assert!(!rest_is_json(
+            doc,
+            &Resume {
+                open: 0b100,
+                ..after_x
+            }
+        ));
+        // A fault after the place is found; one before it is not looked at.
+        let broken = doc.replace("true", "tru");
+        assert!(!rest_is_json(&broken, &Resume { at: at("1"), ..one }));
+        let before = doc.replace("{\"a\"", "{\"a\"\"");
+        let skipped = Resume {
+            at: at("1") + 1,
+            ..one
+        };
+        assert!(rest_is_json(&before, &skipped));
     }
 
     #[test]
