@@ -161,7 +161,8 @@ fn user_attributes(source: &str, place: Place) -> Result<Vec<Attr>, String> {
         };
         let laid_out = prettyplease_item(&dummy)?;
         let all: Vec<&str> = laid_out.lines().collect();
-        let lines = all[skip_head.min(all.len())..all.len().saturating_sub(skip_tail)]
+        let end = all.len().saturating_sub(skip_tail);
+        let lines = all[skip_head.min(end)..end]
             .iter()
             .map(|line| line.get(indent..).unwrap_or(line).to_string())
             .collect();
