@@ -18,9 +18,15 @@ use serde_json::error::Category;
 /// after the first are listed when the error is asked for them
 /// ([`ParseError::errors`]). Valid payloads pay nothing for error reporting.
 pub fn from_slice<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, ParseError> {
-    match deserialize::<T>(bytes) {
+    // As `deserialize` reads it; the text, once checked, is passed on to
+    // what reads a refused document again.
+    let (read, text) = match std::str::from_utf8(bytes) {
+        Ok(text) => (serde_json::from_str(text), Some(text)),
+        Err(_) => (serde_json::from_slice(bytes), None),
+    };
+    match read {
         Ok(value) => validated(value),
-        Err(error) => Err(unreadable::<T>(bytes, error)),
+        Err(error) => Err(unreadable::<T>(bytes, text, error)),
     }
 }
 
@@ -28,6 +34,7 @@ pub fn from_slice<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, Par
 /// an invalid payload located at its first fault.
 fn unreadable<T: DeserializeOwned + Validate>(
     bytes: &[u8],
+    text: Option<&str>,
     error: serde_json::Error,
 ) -> ParseError {
     if error.classify() != Category::Data {
@@ -36,7 +43,7 @@ fn unreadable<T: DeserializeOwned + Validate>(
     // The typed reading met a fault in the data and stopped there; a document
     // that is not JSON further on is malformed, whatever else is wrong with it.
     // Mostly, the walk that locates the fault reads the rest to check that.
-    if let Some(first) = located_in_json::<T>(bytes, &error) {
+    if let Some(first) = text.and_then(|text| located_in_json::<T>(text, &error)) {
         return ParseError::listed_later(first, bytes, every_fault::<T>);
     }
     if let Err(syntax) = well_formed(bytes) {
@@ -73,10 +80,10 @@ fn located<T: DeserializeOwned>(bytes: &[u8], error: &serde_json::Error) -> Poin
 /// reading it all again. `None` where either step cannot tell; the caller
 /// then checks the whole document and locates the fault as before.
 fn located_in_json<T: DeserializeOwned>(
-    bytes: &[u8],
+    text: &str,
     error: &serde_json::Error,
 ) -> Option<PointerError> {
-    let text = std::str::from_utf8(bytes).ok()?;
+    let bytes = text.as_bytes();
     let message = message_of(error);
     let (pointer, place) =
         crate::peek::locate::fault_place(bytes, &message, error.line(), error.column())?;

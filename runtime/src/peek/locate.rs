@@ -119,7 +119,8 @@ impl<'a> Walk<'a> {
     /// Reads up to `target`; the pointer of what is `sought` there, and the
     /// place it stopped at.
     fn pointer_at(mut self, target: usize, sought: Sought) -> Option<(String, Resume)> {
-        let mut path: Vec<Step<'a>> = Vec::new();
+        // Room for the nesting of most documents: growing it costs more.
+        let mut path: Vec<Step<'a>> = Vec::with_capacity(16);
         loop {
             // A value starts here.
             self.scan.skip_ws();
