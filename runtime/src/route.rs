@@ -127,28 +127,7 @@ pub fn seen_key<'a>(
                         .unwrap_or_default()
                         .to_owned(),
                 )),
-                0 => Err(ParseError::single(
-                    ErrorKind::UnknownEvent,
-                    "",
-                    quoted_list("none of ", keys.iter(), " is present"),
-                )),
-                _ => {
-                    let present: Vec<&str> = keys
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| found & (1 << i) != 0)
-                        .map(|(_, k)| k)
-                        .collect();
-                    Err(ParseError::single(
-                        ErrorKind::InvalidPayload,
-                        crate::path::pointer_from_tokens([present[1]]),
-                        quoted_list(
-                            "",
-                            present.into_iter(),
-                            " are all present; exactly one may be",
-                        ),
-                    ))
-                }
+                _ => Err(presence_error(keys, found)),
             }
         }
         KeyRule::Name => name.map(Cow::Borrowed).ok_or_else(|| {
@@ -159,6 +138,34 @@ pub fn seen_key<'a>(
             )
         }),
     }
+}
+
+/// The error for a presence-routed delivery where not exactly one of `keys`
+/// is present (`found`, as [`crate::peek::present_keys`] gives it): none is
+/// an unknown event, several an invalid payload at the second.
+fn presence_error(keys: PresenceKeys<'_>, found: u64) -> ParseError {
+    if found == 0 {
+        return ParseError::single(
+            ErrorKind::UnknownEvent,
+            "",
+            quoted_list("none of ", keys.iter(), " is present"),
+        );
+    }
+    let present: Vec<&str> = keys
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| found & (1 << i) != 0)
+        .map(|(_, k)| k)
+        .collect();
+    ParseError::single(
+        ErrorKind::InvalidPayload,
+        crate::path::pointer_from_tokens([present[1]]),
+        quoted_list(
+            "",
+            present.into_iter(),
+            " are all present; exactly one may be",
+        ),
+    )
 }
 
 /// The routing key of a delivery for a derived event enum.

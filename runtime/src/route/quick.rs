@@ -55,7 +55,16 @@ pub(super) fn quick_route<R: Route>(
             let keys = PresenceKeys::Messages(R::MESSAGES);
             let found = scan::present_keys(bytes, |k| keys.position_of(k))?;
             if found.count_ones() != 1 {
-                return None;
+                // The checked route reads which keys are present with the
+                // checking peek and answers from that alone. The scan read
+                // every top-level member name as it is (it gives up on one
+                // that needs decoding), so on a well-formed document it saw
+                // what that peek sees.
+                let text = std::str::from_utf8(bytes).ok()?;
+                if !crate::peek::syntax::is_json(text) {
+                    return None;
+                }
+                return Some(Err(super::presence_error(keys, found)));
             }
             let key = keys.get(found.trailing_zeros() as usize)?;
             settle::<R>(key, bytes).answer(|_| false)
