@@ -11,6 +11,9 @@
 //! checking peek would have answered the same for.
 
 use super::split_token;
+use finder::contains;
+
+mod finder;
 
 /// Deepest pointer followed here; deeper ones are left to the checking peek.
 const MAX_DEPTH: usize = 64;
@@ -123,14 +126,12 @@ pub(crate) fn first_member_string<'a>(bytes: &'a [u8], name: &str) -> Option<(&'
 /// the object here too: on text serde_json reads without fault the scan
 /// sees what it sees, so this also tells whether serde_json's reading of a
 /// malformed document meets a second such member before it fails.
-pub(crate) fn no_member_after(bytes: &[u8], after: usize, name: &str) -> bool {
+pub(crate) fn no_member_after(bytes: &[u8], after: usize, name: &'static str) -> bool {
     let rest = bytes.get(after..).unwrap_or_default();
     // A member name spells `name` only with its bytes or with an escape: a
     // rest that has neither needs no reading (two vector searches, where
     // reading it looks at every byte).
-    if memchr::memchr(b'\\', rest).is_none()
-        && memchr::memmem::find(rest, name.as_bytes()).is_none()
-    {
+    if memchr::memchr(b'\\', rest).is_none() && !contains(rest, name) {
         return true;
     }
     let mut scan = Scan { bytes, pos: after };

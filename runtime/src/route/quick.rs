@@ -78,7 +78,7 @@ pub(super) fn quick_route<R: Route>(
 /// [`quick_route`] where every message declares the top-level routing
 /// member `member`: the key is the first such member (see
 /// [`super::MessageInfo::declares_key`]).
-fn first_member<R: Route>(member: &str, bytes: &[u8]) -> Option<Result<R, ParseError>> {
+fn first_member<R: Route>(member: &'static str, bytes: &[u8]) -> Option<Result<R, ParseError>> {
     let (key, after) = scan::first_member_string(bytes, member)?;
     let settled = match settle::<R>(key, bytes) {
         // A message's type accepted it: declaring the member, it would have
@@ -106,7 +106,7 @@ fn first_member<R: Route>(member: &str, bytes: &[u8]) -> Option<Result<R, ParseE
 
 /// A pointer naming one top-level member (`/topic`), the member's name; not
 /// for one whose token needs unescaping.
-fn top_level_member(pointer: &str) -> Option<&str> {
+fn top_level_member(pointer: &'static str) -> Option<&'static str> {
     let member = pointer.strip_prefix('/')?;
     (!member.is_empty() && !member.contains(['/', '~'])).then_some(member)
 }
