@@ -2,7 +2,7 @@
 
 use super::code::{lit_str, Attr, Body, Item, Payload, Variant};
 use super::docs::doc_lines;
-use super::fields::{element_type, Uses};
+use super::fields::{value_type, Uses};
 use crate::model::{Catalog, Operation, RouteRule};
 
 pub fn event_enum(catalog: &Catalog, operation: &Operation, uses: &mut Uses) -> Item {
@@ -47,7 +47,7 @@ pub fn event_enum(catalog: &Catalog, operation: &Operation, uses: &mut Uses) -> 
             let message = catalog.message_named(&routed.message)?;
             let payload = match &message.payload {
                 // A payload that may be `null` is an `Option`.
-                Some(ty) => element_type(ty, uses),
+                Some(ty) => value_type(ty, false, uses),
                 None => {
                     uses.serde_json = true;
                     "serde_json::Value".to_string()

@@ -53,13 +53,13 @@ pub fn rust_type(ty: &Ty, boxed: bool, uses: &mut Uses) -> String {
         TyKind::Number { .. } => "f64".into(),
         TyKind::Boolean => "bool".into(),
         TyKind::Null => "()".into(),
-        TyKind::Array { items } => format!("Vec<{}>", element_type(items, uses)),
+        TyKind::Array { items } => format!("Vec<{}>", value_type(items, false, uses)),
         TyKind::Map { values } => {
             if matches!(values.kind, TyKind::Any) && !values.nullable {
                 uses.serde_json = true;
                 JSON_MAP.into()
             } else {
-                let value = element_type(values, uses);
+                let value = value_type(values, false, uses);
                 format!("std::collections::BTreeMap<String, {value}>")
             }
         }
@@ -71,14 +71,10 @@ pub fn rust_type(ty: &Ty, boxed: bool, uses: &mut Uses) -> String {
 }
 
 /// A value that may be `null` is an `Option` (an array item, a map value, a
-/// union variant's value).
-pub fn element_type(ty: &Ty, uses: &mut Uses) -> String {
-    let inner = rust_type(ty, false, uses);
-    option_if_nullable(ty, inner)
-}
-
-/// `Option<inner>` where `ty` may be `null` (and `null` is not already its value).
-pub fn option_if_nullable(ty: &Ty, inner: String) -> String {
+/// union variant's or newtype's value, a payload), unless `null` is already
+/// its value.
+pub fn value_type(ty: &Ty, boxed: bool, uses: &mut Uses) -> String {
+    let inner = rust_type(ty, boxed, uses);
     if ty.nullable && !matches!(ty.kind, TyKind::Any | TyKind::Null) {
         format!("Option<{inner}>")
     } else {

@@ -34,11 +34,9 @@ pub fn prettyplease_item(source: &str) -> Result<String, String> {
     Ok(prettyplease::unparse(&file))
 }
 
-/// The item laid out here, or `None` where this module has no layout for it.
+/// The item laid out here, or `None` where this module has no layout for it
+/// (what it wrote is then dropped).
 fn lay_out(out: &mut String, item: &Item) -> Option<()> {
-    if let Body::Unformatted(_) = item.body {
-        return None;
-    }
     docs(out, 0, &item.docs);
     attrs(out, 0, &item.attrs);
     match &item.body {

@@ -2,9 +2,7 @@
 
 use super::code::{lit_str, Arg, Attr, Body, Item, Member, Meta, Payload, Variant};
 use super::docs::doc_lines;
-use super::fields::{
-    element_type, option_if_nullable, reads_by_wire, rust_type, validate_list, Uses, JSON_MAP,
-};
+use super::fields::{reads_by_wire, rust_type, validate_list, value_type, Uses, JSON_MAP};
 use super::recursion::Recursion;
 use crate::model::naming::{field_name, type_name};
 use crate::model::{Additional, Constraints, Field, Ty, TyKind, TypeDef, TypeKind};
@@ -26,28 +24,11 @@ pub fn type_items(def: &TypeDef, recursion: &Recursion, uses: &mut Uses, out: &m
                 uses.deserialize = true;
                 uses.serde_json = true;
                 // An object known only to be an object: kept whole, as received.
-                let attrs = [
-                    derive(&[
-                        "Debug",
-                        "Clone",
-                        "PartialEq",
-                        "Serialize",
-                        "Deserialize",
-                        "Validate",
-                    ]),
-                    Attr::meta("serde", ["transparent"]),
-                ];
-                out.push(Item {
-                    docs,
-                    attrs: attrs.into_iter().chain(container).collect(),
-                    body: Body::Newtype {
-                        name,
-                        inner: Payload {
-                            attrs: Vec::new(),
-                            ty: JSON_MAP.into(),
-                        },
-                    },
-                });
+                let inner = Payload {
+                    attrs: Vec::new(),
+                    ty: JSON_MAP.into(),
+                };
+                out.push(transparent(docs, name, container, inner));
                 return;
             }
             let mut used_names = std::collections::HashSet::new();
@@ -180,38 +161,37 @@ pub fn type_items(def: &TypeDef, recursion: &Recursion, uses: &mut Uses, out: &m
         TypeKind::Newtype { inner } => {
             uses.deserialize = true;
             let boxed = matches!(&inner.kind, TyKind::Named { name } if recursion.needs_box(&def.name, name));
-            let attrs = [
-                derive(&[
-                    "Debug",
-                    "Clone",
-                    "PartialEq",
-                    "Serialize",
-                    "Deserialize",
-                    "Validate",
-                ]),
-                Attr::meta("serde", ["transparent"]),
-            ];
-            out.push(Item {
-                docs,
-                attrs: attrs.into_iter().chain(container).collect(),
-                body: Body::Newtype {
-                    name,
-                    inner: Payload {
-                        attrs: wire_attr(inner)
-                            .into_iter()
-                            .chain(validate_attr(inner))
-                            .collect(),
-                        ty: value_type(inner, boxed, uses),
-                    },
-                },
-            });
+            let inner = Payload {
+                attrs: wire_attr(inner)
+                    .into_iter()
+                    .chain(validate_attr(inner))
+                    .collect(),
+                ty: value_type(inner, boxed, uses),
+            };
+            out.push(transparent(docs, name, container, inner));
         }
     }
 }
 
-/// A value that may be `null` is an `Option`.
-fn value_type(ty: &Ty, boxed: bool, uses: &mut Uses) -> String {
-    option_if_nullable(ty, rust_type(ty, boxed, uses))
+/// `pub struct Name(pub inner);`, read and written as its one value.
+fn transparent(docs: Vec<String>, name: String, container: Option<Attr>, inner: Payload) -> Item {
+    let derive = Attr::meta(
+        "derive",
+        [
+            "Debug",
+            "Clone",
+            "PartialEq",
+            "Serialize",
+            "Deserialize",
+            "Validate",
+        ],
+    );
+    let attrs = [derive, Attr::meta("serde", ["transparent"])];
+    Item {
+        docs,
+        attrs: attrs.into_iter().chain(container).collect(),
+        body: Body::Newtype { name, inner },
+    }
 }
 
 /// `#[serde(deserialize_with = ...)]` for values serde alone reads differently.
@@ -389,7 +369,7 @@ fn extras_field(
             ))
         }
         Additional::Typed(ty) => {
-            let value = element_type(ty, uses);
+            let value = value_type(ty, false, uses);
             let list = validate_list(ty);
             let mut attrs = vec![flatten];
             if !list.is_empty() {
